@@ -1,0 +1,111 @@
+"""Plain data shared by the retrieval library: articles, paragraphs, answers.
+
+Everything here is immutable and free of I/O so that every stage (loading,
+indexing, answering) takes data and returns data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+# Where a metadata value came from: printed in the article text, looked up
+# from a public copy of the article, or inferred from other facts.
+Provenance = Literal["stated", "looked-up", "inferred"]
+PROVENANCES: tuple[Provenance, ...] = ("stated", "looked-up", "inferred")
+
+
+class CorpusError(Exception):
+    """A problem with the corpus a user can fix (bad metadata, unreadable file).
+
+    The message is one line that names the file (and field, when relevant).
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its metadata and its cleaned body paragraphs."""
+
+    id: str  # seed file name without ".txt", e.g. "003_8b1db099ec59a2e9"
+    path: Path
+    outlet: str | None
+    title: str | None
+    # Timezone-aware. When only the day is known, midnight local time and
+    # ``has_time`` False, so nobody prints a time that was never published.
+    published: datetime | None
+    has_time: bool
+    url: str | None
+    wires: tuple[str, ...]
+    provenance: Mapping[str, Provenance]
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...] = ()
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+    def newest(self, n: int) -> list[Article]:
+        """The n most recently published articles; undated ones last."""
+        dated = [a for a in self.articles if a.published is not None]
+        undated = [a for a in self.articles if a.published is None]
+        dated.sort(key=lambda a: a.published or datetime.min, reverse=True)
+        return (dated + undated)[: max(n, 0)]
+
+
+@dataclass(frozen=True, slots=True)
+class SeenElsewhere:
+    """The same paragraph reported by another article."""
+
+    article_id: str
+    paragraph: int  # 1-based
+    outlet: str | None
+    published: datetime | None
+    has_time: bool
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked paragraph with everything needed to cite it."""
+
+    article_id: str
+    paragraph: int  # 1-based number of the paragraph within its article
+    score: float
+    text: str
+    highlight: str  # the best-matching sentence(s) of ``text``, verbatim
+    outlet: str | None
+    title: str | None
+    published: datetime | None
+    has_time: bool
+    url: str | None
+    wires: tuple[str, ...]
+    also_reported_by: tuple[SeenElsewhere, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the retriever says about one question.
+
+    ``hits`` lists the top-k candidates even when ``answered`` is False, so a
+    caller can show what was considered; ``reason`` says why it declined.
+    """
+
+    query: str
+    answered: bool
+    hits: tuple[Hit, ...]
+    reason: str | None = None
+    query_terms: tuple[str, ...] = field(default=())
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.answered and self.hits else None
