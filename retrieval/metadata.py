@@ -1,0 +1,259 @@
+"""Article metadata: the validated ``metadata.toml`` and what the text itself states.
+
+The TOML file has one table per article id::
+
+    [articles."003_8b1db099ec59a2e9"]
+    outlet = "Republika"
+    title = "China-Rusia Kompak Tolak Intervensi Barat"
+    published = "2021-12-17T02:05:00+07:00"   # or a plain date "2021-12-17"
+    url = "https://..."                         # optional
+    wires = ["Xinhua", "Reuters"]
+    provenance = { outlet = "stated", title = "stated", published = "stated", ... }
+    note = "free text"                          # optional
+
+Every present field needs a provenance and every provenance names a present field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from retrieval.cleaning import KNOWN_OUTLETS, KNOWN_WIRES, CleanedText
+from retrieval.dates import WIB
+from retrieval.models import PROVENANCES, CorpusError, Provenance
+
+FIELDS = ("outlet", "title", "published", "url", "wires")
+# The fields a reader expects; wires may rightly be empty, so they never count as missing.
+EXPECTED_FIELDS = ("outlet", "title", "published", "url")
+_ENTRY_KEYS = frozenset((*FIELDS, "provenance", "note"))
+
+# A wire name counts as a source only after an attribution cue close before it:
+# "dikutip dari AFP", "dilaporkan Xinhua", "kantor berita Rusia, TASS". This keeps
+# "vaksin ... Sputnik" or "antara Rusia dan China" from counting.
+_ATTRIBUTION_CUE = re.compile(
+    r"(?i)\b(dikutip|mengutip|dilansir|melansir|dilaporkan|melaporkan|laporan|menurut"
+    r"|kepada|kantor berita|laman|sumber|via)\b"
+)
+_CUE_WINDOW = 40  # characters before the wire name
+_WIRE_MENTIONS = {
+    wire: re.compile(rf"(?<![\w-])(?:{spellings})(?![\w-])")
+    for wire, spellings in KNOWN_WIRES.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """Metadata of one article; ``None`` means unknown (``wires``: not given)."""
+
+    outlet: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    has_time: bool = False
+    url: str | None = None
+    wires: tuple[str, ...] | None = None
+    provenance: Mapping[str, Provenance] = field(default_factory=lambda: MappingProxyType({}))
+    note: str | None = None
+
+
+def display_path(path: Path) -> str:
+    """``seeds/metadata.toml``: short enough for a one-line message, still findable."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+# --- the TOML file ----------------------------------------------------------
+
+
+def load_metadata(path: Path, article_ids: Collection[str]) -> dict[str, ArticleMeta]:
+    """Read and validate ``path``; every entry must name one of ``article_ids``."""
+    source = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise CorpusError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{source}: not valid UTF-8 at byte {exc.start}") from exc
+    return parse_metadata(text, source=source, article_ids=article_ids)
+
+
+def parse_metadata(
+    text: str, *, source: str, article_ids: Collection[str]
+) -> dict[str, ArticleMeta]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # the message ends "(at line N, column M)"
+        raise CorpusError(f"{source}: invalid TOML: {exc}") from exc
+    unknown = sorted(set(data) - {"articles"})
+    if unknown:
+        raise CorpusError(f"{source}: unknown top-level key {unknown[0]!r} (expected [articles])")
+    articles = data.get("articles", {})
+    if not isinstance(articles, dict):
+        raise CorpusError(f"{source}: articles: expected a table of articles")
+    return {
+        article_id: _parse_entry(
+            entry, f'{source}: articles."{article_id}"', article_id, article_ids
+        )
+        for article_id, entry in articles.items()
+    }
+
+
+def _parse_entry(
+    entry: object, where: str, article_id: str, article_ids: Collection[str]
+) -> ArticleMeta:
+    if article_id not in article_ids:
+        raise CorpusError(f"{where}: no article file {article_id}.txt in the seeds directory")
+    if not isinstance(entry, dict):
+        raise CorpusError(f"{where}: expected a table")
+    unknown = sorted(set(entry) - _ENTRY_KEYS)
+    if unknown:
+        expected = ", ".join(sorted(_ENTRY_KEYS))
+        raise CorpusError(f"{where}.{unknown[0]}: unknown field (expected one of {expected})")
+    published, has_time = _published(entry.get("published"), f"{where}.published")
+    wires = entry.get("wires")
+    if wires is not None and not (
+        isinstance(wires, list) and all(isinstance(w, str) and w.strip() for w in wires)
+    ):
+        raise CorpusError(f"{where}.wires: expected a list of names")
+    url = _text(entry.get("url"), f"{where}.url")
+    if url is not None and not _is_web_url(url):
+        raise CorpusError(f"{where}.url: not an http(s) URL: {url!r}")
+    present = [f for f in FIELDS if f in entry]
+    return ArticleMeta(
+        outlet=_text(entry.get("outlet"), f"{where}.outlet"),
+        title=_text(entry.get("title"), f"{where}.title"),
+        published=published,
+        has_time=has_time,
+        url=url,
+        wires=tuple(cast(list[str], wires)) if wires is not None else None,
+        provenance=_provenance(entry.get("provenance"), present, f"{where}.provenance"),
+        note=_text(entry.get("note"), f"{where}.note"),
+    )
+
+
+def _text(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise CorpusError(f"{where}: expected a non-empty string")
+    return value.strip()
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _published(value: object, where: str) -> tuple[datetime | None, bool]:
+    """ISO 8601 with an offset (has_time True) or a plain date (midnight WIB)."""
+    if value is None:
+        return None, False
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            raise CorpusError(f"{where}: cannot parse date {value!r}") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise CorpusError(f"{where}: {value.isoformat()!r} needs a UTC offset, e.g. +07:00")
+        return value, True
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=WIB), False
+    raise CorpusError(f"{where}: cannot parse date {value!r}")
+
+
+def _provenance(value: object, present: list[str], where: str) -> Mapping[str, Provenance]:
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise CorpusError(f'{where}: expected a table such as {{ title = "stated" }}')
+    for name, origin in value.items():
+        if name not in FIELDS:
+            raise CorpusError(f"{where}.{name}: unknown field")
+        if name not in present:
+            raise CorpusError(f"{where}.{name}: provenance for a field that is not given")
+        if origin not in PROVENANCES:
+            expected = ", ".join(PROVENANCES)
+            raise CorpusError(
+                f"{where}.{name}: unknown provenance {origin!r} (expected {expected})"
+            )
+    for name in present:
+        if name not in value:
+            raise CorpusError(f"{where}.{name}: missing (say where the {name} came from)")
+    return MappingProxyType(cast(dict[str, Provenance], dict(value)))
+
+
+# --- what the text states ---------------------------------------------------
+
+
+def wires_cited(paragraphs: Iterable[str]) -> tuple[str, ...]:
+    """Known wire services the text attributes something to, in order of first mention."""
+    found: list[tuple[int, int, str]] = []
+    for number, paragraph in enumerate(paragraphs):
+        for wire, pattern in _WIRE_MENTIONS.items():
+            for match in pattern.finditer(paragraph):
+                before = paragraph[max(0, match.start() - _CUE_WINDOW) : match.start()]
+                if _ATTRIBUTION_CUE.search(before):
+                    found.append((number, match.start(), wire))
+                    break
+    wires: list[str] = []
+    for _, _, wire in sorted(found):
+        if wire not in wires:
+            wires.append(wire)
+    return tuple(wires)
+
+
+def stated_metadata(cleaned: CleanedText) -> ArticleMeta:
+    """Metadata as printed in the article text (no URL is ever printed there)."""
+    provenance: dict[str, Provenance] = {}
+    outlet = cleaned.dateline_outlet
+    if outlet is not None:
+        # A known domain names the outlet; a title-cased unknown one is a guess.
+        provenance["outlet"] = "stated" if outlet in KNOWN_OUTLETS.values() else "inferred"
+    if cleaned.title is not None:
+        provenance["title"] = "stated"
+    if cleaned.date is not None:
+        provenance["published"] = "stated"
+    wires = list(cleaned.wires_credited)
+    wires += [w for w in wires_cited(cleaned.paragraphs) if w not in wires]
+    if wires:
+        provenance["wires"] = "stated"
+    published, has_time = cleaned.date if cleaned.date is not None else (None, False)
+    return ArticleMeta(
+        outlet=outlet,
+        title=cleaned.title,
+        published=published,
+        has_time=has_time,
+        wires=tuple(wires) if wires else None,
+        provenance=MappingProxyType(provenance),
+    )
+
+
+def merge_metadata(entry: ArticleMeta | None, stated: ArticleMeta) -> ArticleMeta:
+    """Field by field, the metadata file wins over the text."""
+    if entry is None:
+        return stated
+    provenance = dict(stated.provenance)
+    provenance.update(entry.provenance)
+
+    def pick(name: str) -> Any:
+        ours = getattr(entry, name)
+        return ours if ours is not None else getattr(stated, name)
+
+    use_entry_date = entry.published is not None
+    return ArticleMeta(
+        outlet=pick("outlet"),
+        title=pick("title"),
+        published=entry.published if use_entry_date else stated.published,
+        has_time=entry.has_time if use_entry_date else stated.has_time,
+        url=pick("url"),
+        wires=pick("wires"),
+        provenance=MappingProxyType(provenance),
+        note=entry.note,
+    )

@@ -1,0 +1,70 @@
+"""Expected answer types: "kapan" wants a date, "berapa" a number, "di mana" a place.
+
+A paragraph that contains an expression of the expected type is a better
+answer than one that merely repeats the question's words: "Kapan Putin
+bertemu Li?" is answered by "Pertemuan ... pada Minggu, 16 April 2023", not
+by the paragraph that says they met.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+AnswerType = Literal["date", "number", "place"]
+
+_DATE_WORDS = (
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "jan feb mar apr jun jul agu agt sep okt nov des dec "
+    "senin selasa rabu kamis jumat sabtu minggu "
+    "kemarin lusa besok pekan bulan tahun abad musim era sejak hingga sampai"
+).split()
+DATE = re.compile(
+    r"\b(?:"
+    + "|".join(_DATE_WORDS)
+    + r")\b|\b(?:19|20)\d\d\b|\(\d{1,2}/\d{1,2}\)|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh "
+    "puluhan ratus ratusan ribu ribuan juta jutaan miliar triliun persen setengah separuh"
+).split()
+NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# Digits that belong to a date are not the quantity "berapa" asks for.
+_MONTHS = "|".join(_DATE_WORDS[:24])
+_DATE_DIGITS = re.compile(
+    r"\(?\b\d{1,2}/\d{1,2}\b\)?|\b\d{1,2}\s+(?:" + _MONTHS + r")\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+# "di Novo-Ogaryovo", "ke Beijing", "di sela-sela KTT": a preposition of place
+# followed by a name (case-sensitive: names are capitalised in news text).
+PLACE = re.compile(r"\b(?:[Dd]i|[Kk]e|[Dd]ari) (?:sela-sela |luar |dalam )?[A-Z][\w-]+")
+
+_PATTERNS: dict[AnswerType, re.Pattern[str]] = {"date": DATE, "number": NUMBER, "place": PLACE}
+
+
+def expected_type(words: Sequence[str]) -> AnswerType | None:
+    """From the query's words (normalised, function words included)."""
+    ws = set(words)
+    if ws & {"kapan", "kapankah", "tanggal", "tahun", "when"} or {"sejak", "berapa"} <= ws:
+        return "date"
+    if ws & {"dimana", "kemana", "where", "lokasi"} or _asks_where(words):
+        return "place"
+    if ws & {"berapa", "berapakah", "seberapa", "jumlah", "how"}:
+        return "number"
+    return None
+
+
+def _asks_where(words: Sequence[str]) -> bool:
+    """ "di mana", "ke mana", "di wilayah mana", "di kota mana" ..."""
+    return any(
+        w == "mana" and {"di", "ke"} & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
+    )
+
+
+def has_type(text: str, answer_type: AnswerType) -> bool:
+    if answer_type == "number":
+        text = _DATE_DIGITS.sub(" ", text)
+    return _PATTERNS[answer_type].search(text) is not None

@@ -1,0 +1,88 @@
+"""The facade the bot and the CLI use: load once, ask many times."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from retrieval import cache
+from retrieval.answer import AnswerPolicy, answer, make_hit
+from retrieval.corpus import load_corpus
+from retrieval.index import Index, IndexSettings, corpus_fingerprint
+from retrieval.models import Answer, Article, Corpus, Hit
+from retrieval.query import Vocabulary
+
+log = logging.getLogger(__name__)
+
+
+class Retriever:
+    def __init__(self, corpus: Corpus, index: Index, policy: AnswerPolicy | None = None) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.policy = policy or AnswerPolicy()
+        index.attach(corpus)
+        self._vocab = Vocabulary(index)
+        self._rows = {
+            (corpus.articles[r.article].id, r.number): row for row, r in enumerate(index.refs)
+        }
+
+    @classmethod
+    def from_corpus(
+        cls,
+        corpus: Corpus,
+        *,
+        cache_dir: Path | None = None,
+        settings: IndexSettings | None = None,
+        policy: AnswerPolicy | None = None,
+    ) -> Retriever:
+        """Index a corpus, reusing a fresh cache and rebuilding a stale one."""
+        settings = settings or IndexSettings()
+        if cache_dir is None:
+            return cls(corpus, Index.build(corpus, settings), policy)
+        fingerprint = corpus_fingerprint(corpus, settings)
+        try:
+            index = cache.load(cache_dir, fingerprint, settings)
+            log.debug("index loaded from cache %s", cache_dir)
+        except cache.StaleCache as why:
+            if cache.cache_path(cache_dir, fingerprint).exists():
+                log.warning("index cache ignored and rebuilt: %s", why)
+            index = Index.build(corpus, settings)
+            try:
+                cache.save(index, cache_dir)
+                cache.prune(cache_dir, keep=fingerprint)
+            except OSError as exc:
+                # A read-only disk costs start-up time, never the answer.
+                log.warning("could not write index cache in %s: %s", cache_dir, exc)
+        return cls(corpus, index, policy)
+
+    @classmethod
+    def load(
+        cls,
+        seeds_dir: Path,
+        *,
+        cache_dir: Path | None = None,
+        settings: IndexSettings | None = None,
+        policy: AnswerPolicy | None = None,
+    ) -> Retriever:
+        """Load the corpus in ``seeds_dir`` and its index. Raises CorpusError."""
+        corpus = load_corpus(seeds_dir)
+        return cls.from_corpus(corpus, cache_dir=cache_dir, settings=settings, policy=policy)
+
+    def ask(self, query: str, k: int = 5) -> Answer:
+        return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
+
+    def hit(self, article_id: str, paragraph: int) -> Hit:
+        """Full citation of one paragraph (e.g. of an answer logged earlier).
+
+        Raises KeyError when the corpus no longer holds that paragraph.
+        """
+        row = self._rows[(article_id, paragraph)]
+        return make_hit(self.index, self.corpus, row, 0.0, {})
+
+    def related_articles(self, query: str, k: int = 5) -> list[tuple[Article, float]]:
+        """Articles most relevant to the words, best first (by their best paragraph)."""
+        best: dict[str, float] = {}
+        for h in self.ask(query, k=max(k * 4, 20)).hits:
+            best[h.article_id] = max(best.get(h.article_id, 0.0), h.score)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        return [(self.corpus.article(a), s) for a, s in ranked]
