@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.models import Answer, CorpusError
+from retrieval.models import Answer, Corpus, CorpusError, Hit
 from retrieval.text import normalize
 
 KINDS = ("keywords", "formal", "informal", "typo", "english", "none")
@@ -114,3 +114,35 @@ def evaluate(questions: Sequence[Question], ask: Callable[[str], Answer]) -> Rep
         hit = top is not None and any(fold(m) in fold(top) for m in question.accept)
         outcomes.append(Outcome(question, ans.answered, hit, top))
     return Report(tuple(outcomes))
+
+
+def baseline(corpus: Corpus) -> Callable[[str], Answer]:
+    """A plain ``TfidfVectorizer()`` over the same paragraphs, always answering:
+    the reference point for what the Indonesian analysis and the relevance
+    floor are worth."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    refs = [(a, n) for a in corpus.articles for n in range(len(a.paragraphs))]
+    vectorizer = TfidfVectorizer()
+    matrix = vectorizer.fit_transform([a.paragraphs[n] for a, n in refs])
+
+    def ask(query: str) -> Answer:
+        scores = (matrix @ vectorizer.transform([query]).T).toarray().ravel()
+        article, n = refs[int(scores.argmax())]
+        text = article.paragraphs[n]
+        hit = Hit(
+            article.id,
+            n + 1,
+            float(scores.max()),
+            text,
+            text,
+            article.outlet,
+            article.title,
+            article.published,
+            article.has_time,
+            article.url,
+            article.wires,
+        )
+        return Answer(query, True, (hit,))
+
+    return ask

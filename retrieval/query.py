@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from retrieval.analyzer import Analyzer
+from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
+from retrieval.english import EnglishDictionary, lemmas, looks_english
 from retrieval.index import Index
 from retrieval.lexicon import QUERY_SYNONYMS
 from retrieval.qtype import AnswerType, expected_type
-from retrieval.text import words
+from retrieval.text import normalize, words
 from retrieval.typo import correct
 
 
@@ -32,6 +36,9 @@ class PlanningPolicy:
     unknown_name: float = 1.0
     unknown_word: float = 0.75
     unknown_capitalised: float = 1.5
+    # A bilingual dictionary misses much of a question's wording; an English
+    # word it cannot place says less about the corpus than an Indonesian one.
+    unknown_english: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,8 @@ class QueryPlan:
 class Vocabulary:
     """What the planner knows of the corpus beyond the index's terms."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, english: EnglishDictionary | None = None) -> None:
+        self.english = english
         self.buckets: dict[str, list[str]] = defaultdict(list)
         for w in index.surface:
             if w.isalpha():
@@ -97,9 +105,44 @@ def capitalised_words(text: str) -> set[str]:
     return found
 
 
+def english_words(index: Index, text: str) -> list[str] | None:
+    """The content words of an English question, or None if it is not English."""
+    raw = list(words(normalize(text)))
+    if not looks_english(raw):
+        return None
+    return [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+
+
+def _english_columns(
+    word: str,
+    english: EnglishDictionary,
+    analyzer: Analyzer,
+    columns: Callable[[str, float], dict[int, float]],
+    found: dict[int, float],
+    vocab: Vocabulary,
+    policy: PlanningPolicy,
+) -> dict[int, float]:
+    """Columns for an English word: every translation the dictionary gives
+    (any may match, through the same aliases as Indonesian text), else a
+    cognate spelled almost alike ("patrol" ~ "patroli", "vaccine" ~ "vaksin")."""
+    cols: dict[int, float] = {}
+    for indonesian in english.translate(word):
+        for w in analyzer.surface_words(indonesian):
+            for col, weight in columns(analyzer.stem(w), 1.0).items():
+                cols.setdefault(col, weight)
+    if cols or found:
+        return cols
+    for lemma in lemmas(word):
+        cognate = vocab.correct(lemma)
+        if cognate is not None:
+            return columns(analyzer.stem(cognate), policy.variant_weight)
+    return {}
+
+
 def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolicy) -> QueryPlan:
     analyzer = index.analyzer
-    query_words = analyzer.query_words(text)
+    english = english_words(index, text) if vocab.english is not None else None
+    query_words = english if english is not None else analyzer.query_words(text)
     groups: list[Group] = []
     context_only: dict[str, float] = {}
     unknown: list[str] = []
@@ -121,7 +164,9 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
     for w in dict.fromkeys(query_words):
         stem = analyzer.stem(w)
         cols = columns(stem, 1.0)
-        if stem not in index.vocabulary:
+        if english is not None and vocab.english is not None:
+            cols.update(_english_columns(w, vocab.english, analyzer, columns, cols, vocab, policy))
+        elif stem not in index.vocabulary:
             variant = analyzer.colloquial_root(w)
             if variant is None or analyzer.stem(variant) not in index.vocabulary:
                 variant = None if analyzer.is_known_word(w) else vocab.correct(w)
@@ -136,6 +181,8 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             unknown.append(w)
             if w in capitalised:
                 factor = policy.unknown_capitalised
+            elif english is not None:
+                factor = policy.unknown_english
             elif analyzer.is_known_word(w):
                 factor = policy.unknown_word
             else:
@@ -148,5 +195,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         unknown=tuple(unknown),
         unknown_mass=unknown_mass,
         corrections=corrections,
-        answer_type=expected_type(analyzer.surface_words(text)),
+        answer_type=expected_type(
+            list(words(normalize(text))) if english is not None else analyzer.surface_words(text)
+        ),
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from retrieval import cache
 from retrieval.answer import AnswerPolicy, answer, make_hit
 from retrieval.corpus import load_corpus
+from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.index import Index, IndexSettings, corpus_fingerprint
 from retrieval.models import Answer, Article, Corpus, Hit
 from retrieval.query import Vocabulary
@@ -16,12 +17,19 @@ log = logging.getLogger(__name__)
 
 
 class Retriever:
-    def __init__(self, corpus: Corpus, index: Index, policy: AnswerPolicy | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: Index,
+        policy: AnswerPolicy | None = None,
+        english: EnglishDictionary | None = None,
+    ) -> None:
         self.corpus = corpus
         self.index = index
         self.policy = policy or AnswerPolicy()
         index.attach(corpus)
-        self._vocab = Vocabulary(index)
+        self.english = english
+        self._vocab = Vocabulary(index, english)
         self._rows = {
             (corpus.articles[r.article].id, r.number): row for row, r in enumerate(index.refs)
         }
@@ -34,11 +42,12 @@ class Retriever:
         cache_dir: Path | None = None,
         settings: IndexSettings | None = None,
         policy: AnswerPolicy | None = None,
+        english: EnglishDictionary | None = None,
     ) -> Retriever:
         """Index a corpus, reusing a fresh cache and rebuilding a stale one."""
         settings = settings or IndexSettings()
         if cache_dir is None:
-            return cls(corpus, Index.build(corpus, settings), policy)
+            return cls(corpus, Index.build(corpus, settings), policy, english)
         fingerprint = corpus_fingerprint(corpus, settings)
         try:
             index = cache.load(cache_dir, fingerprint, settings)
@@ -53,7 +62,7 @@ class Retriever:
             except OSError as exc:
                 # A read-only disk costs start-up time, never the answer.
                 log.warning("could not write index cache in %s: %s", cache_dir, exc)
-        return cls(corpus, index, policy)
+        return cls(corpus, index, policy, english)
 
     @classmethod
     def load(
@@ -63,10 +72,19 @@ class Retriever:
         cache_dir: Path | None = None,
         settings: IndexSettings | None = None,
         policy: AnswerPolicy | None = None,
+        english_dict: Path | None = DEFAULT_DICT,
     ) -> Retriever:
-        """Load the corpus in ``seeds_dir`` and its index. Raises CorpusError."""
+        """Load the corpus in ``seeds_dir`` and its index. Raises CorpusError.
+
+        English questions are understood when the FreeDict English-Indonesian
+        dictionary is found at ``english_dict`` (optional; None disables).
+        """
         corpus = load_corpus(seeds_dir)
-        return cls.from_corpus(corpus, cache_dir=cache_dir, settings=settings, policy=policy)
+        english = EnglishDictionary.load(english_dict) if english_dict else None
+        log.info("English questions: %s", "on" if english else "off (no dictionary)")
+        return cls.from_corpus(
+            corpus, cache_dir=cache_dir, settings=settings, policy=policy, english=english
+        )
 
     def ask(self, query: str, k: int = 5) -> Answer:
         return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
