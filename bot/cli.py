@@ -8,8 +8,15 @@ and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval import Retriever
 
 
 # --- run / stats (owned by the bot layer) -----------------------------------
@@ -18,37 +25,318 @@ from collections.abc import Sequence
 def _add_run_args(p: argparse.ArgumentParser) -> None:
     """Arguments of ``tanyaberita run``."""
 
+    def port(text: str) -> int:
+        if not text.isdigit() or not 1 <= int(text) <= 65535:
+            raise argparse.ArgumentTypeError(f"not a TCP port: {text!r}")
+        return int(text)
+
+    p.description = (
+        "Start the Telegram bot: long polling by default, or behind a webhook with"
+        " --webhook-url. Settings come from the environment and ./.env (see .env.example)."
+    )
+    p.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="public https URL Telegram should post updates to; needs WEBHOOK_SECRET",
+    )
+    p.add_argument(
+        "--listen", default="127.0.0.1", help="webhook: address to listen on (default %(default)s)"
+    )
+    p.add_argument(
+        "--port", type=port, default=8443, help="webhook: port to listen on (default %(default)s)"
+    )
+
 
 def cmd_run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import os
+    from urllib.parse import urlsplit
+
+    from bot.app import StartupError, run_bot
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(os.environ)
+        url = args.webhook_url
+        if url is not None and (urlsplit(url).scheme not in ("http", "https") or " " in url):
+            raise ConfigError(f"--webhook-url must be an https URL, not {url!r}")
+        return run_bot(settings, webhook_url=url, listen=args.listen, port=args.port)
+    except (ConfigError, StartupError) as exc:
+        print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
 
 
 def _add_stats_args(p: argparse.ArgumentParser) -> None:
     """Arguments of ``tanyaberita stats``."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    def count(text: str) -> int:
+        if not text.isdigit() or not 1 <= int(text) <= 1000:
+            raise argparse.ArgumentTypeError(f"expected a number from 1 to 1000, not {text!r}")
+        return int(text)
+
+    def day(text: str) -> datetime:
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
+
+    p.description = "Summarise the query log (QUERY_LOG_PATH) without Telegram."
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--top", type=count, default=10, help="most frequent questions to list")
+    p.add_argument("--recent", type=count, default=10, help="unanswered questions to list")
+    p.add_argument("--since", type=day, help="only rows from this UTC day on (YYYY-MM-DD)")
+    p.add_argument(
+        "--log", type=Path, metavar="PATH", help="query log file (default: QUERY_LOG_PATH)"
+    )
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import asyncio
+    import json
+    import os
+
+    from bot.config import ConfigError, load_settings, read_query_log_secret
+    from bot.querylog import QueryLogError
+    from bot.statsreport import format_stats, read_stats, stats_to_dict
+
+    try:
+        settings = load_settings(os.environ, require_token=False)
+        path = args.log or settings.query_log_path
+        if not path.is_file():
+            # Not created on read: a typo in QUERY_LOG_PATH must not look like "no questions".
+            raise ConfigError(
+                f"no query log at {path} yet; the bot creates it when it handles its first"
+                " message (set QUERY_LOG_PATH or --log if it lives elsewhere)"
+            )
+        secret = read_query_log_secret(settings)
+        stats = asyncio.run(
+            read_stats(path, top=args.top, recent=args.recent, since=args.since, secret=secret)
+        )
+    except (ConfigError, QueryLogError) as exc:
+        print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(stats_to_dict(stats), ensure_ascii=False, indent=2))
+    else:
+        print(format_stats(stats, path))
+    return 0
 
 
 # --- retrieval subcommands (ask, latest, sources, index, eval) ---------------
 
+MAX_K = 20
+
+
+class UsageError(Exception):
+    """A user error in a subcommand's input: one line, exit 2."""
+
+
+def _seeds_default() -> Path:
+    return Path(os.environ.get("SEEDS_DIR") or "seeds")
+
+
+def _cache_default() -> Path:
+    return Path(os.environ.get("INDEX_CACHE_DIR") or "data/index")
+
+
+def _positive(limit: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not 1 <= int(text) <= limit:
+            raise argparse.ArgumentTypeError(f"expected a number from 1 to {limit}, not {text!r}")
+        return int(text)
+
+    return parse
+
+
+def _load(args: argparse.Namespace) -> Retriever:
+    from retrieval import Retriever
+
+    cache_dir = None if getattr(args, "no_cache", False) else args.cache_dir
+    return Retriever.load(args.seeds, cache_dir=cache_dir)
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.terminal import format_answer
+    from retrieval.serialize import answer_to_dict
+
+    if args.question == "-":
+        retriever = _load(args)
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            if not question.strip():
+                continue
+            answer = retriever.ask(question, k=args.k)
+            if args.json:
+                _print_json(answer_to_dict(answer))
+            else:
+                print(f"? {question}\n{format_answer(answer)}\n", flush=True)
+        return 0
+    if not args.question.strip():
+        raise UsageError('the question is empty; try: tanyaberita ask "Siapa Yuri Ushakov?"')
+    answer = _load(args).ask(args.question, k=args.k)
+    if args.json:
+        _print_json(answer_to_dict(answer))
+    else:
+        ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(format_answer(answer, ansi=ansi, alternatives=args.k - 1 if args.k > 1 else 0))
+    # Like grep: 1 says "no answer" to a script without parsing the output.
+    return 0 if answer.answered else 1
+
+
+def cmd_latest(args: argparse.Namespace) -> int:
+    from bot.terminal import format_articles
+    from retrieval.corpus import load_corpus
+    from retrieval.serialize import article_to_dict
+
+    corpus = load_corpus(args.seeds)
+    articles = corpus.newest(args.n)
+    if args.json:
+        _print_json([article_to_dict(a) for a in articles])
+    else:
+        print(format_articles(articles))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.terminal import format_sources
+    from retrieval.corpus import load_corpus
+    from retrieval.serialize import article_to_dict
+
+    corpus = load_corpus(args.seeds)
+    if args.json:
+        _print_json([article_to_dict(a) for a in corpus.articles])
+    else:
+        print(format_sources(corpus.articles))
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from retrieval import cache
+    from retrieval.corpus import load_corpus
+    from retrieval.index import IndexSettings, corpus_fingerprint
+
+    corpus = load_corpus(args.seeds)
+    for warning in corpus.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    settings = IndexSettings()
+    fingerprint = corpus_fingerprint(corpus, settings)
+    path = cache.cache_path(args.cache_dir, fingerprint)
+    paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
+    if args.check:
+        try:
+            cache.load(args.cache_dir, fingerprint, settings)
+            state = "fresh"
+        except cache.StaleCache:
+            state = "stale or missing (the next start rebuilds it)"
+        print(f"corpus ok: {len(corpus.articles)} articles, {paragraphs} paragraphs")
+        print(f"index cache {path}: {state}")
+        return 0
+    retriever = _load(args)
+    index = retriever.index
+    pairs = sum(len(v) for v in index.duplicates.values()) // 2
+    print(
+        f"indexed {len(corpus.articles)} articles, {len(index)} paragraphs, "
+        f"{len(index.vocabulary)} terms, {pairs} near-duplicate pairs -> {path}"
+    )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from retrieval.evaluation import baseline, evaluate, load_questions
+
+    retriever = _load(args)
+    ask = baseline(retriever.corpus) if args.baseline else lambda q: retriever.ask(q, k=5)
+    for path in args.questions:
+        report = evaluate(load_questions(path), ask)
+        declined, total = report.none_declined
+        print(f"{path}\n{report.table()}\nout-of-corpus declined: {declined}/{total}")
+        if args.verbose:
+            for o in report.failures():
+                print(f"  miss [{o.question.kind}] {o.question.q}")
+        print()
+    return 0
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tanyaberita")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="start the Telegram bot")
-    _add_run_args(p_run)
-    p_run.set_defaults(func=cmd_run)
-    p_stats = sub.add_parser("stats", help="what was asked, what went unanswered")
-    _add_stats_args(p_stats)
-    p_stats.set_defaults(func=cmd_stats)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--seeds",
+        type=Path,
+        default=_seeds_default(),
+        metavar="DIR",
+        help="folder of article .txt files and metadata.toml (default: $SEEDS_DIR or seeds)",
+    )
+    common.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=_cache_default(),
+        metavar="DIR",
+        help="index cache folder (default: $INDEX_CACHE_DIR or data/index)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="tanyaberita",
+        description="TanyaBerita: cited answers from a corpus of Indonesian news articles.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", parents=[common], help="start the Telegram bot")
+    _add_run_args(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question from the terminal")
+    p.add_argument("question", help='the question, in quotes; "-" reads one per line from stdin')
+    p.add_argument("-k", type=_positive(MAX_K), default=1, help="how many results (default 1)")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("latest", parents=[common], help="the newest articles")
+    p.add_argument("-n", type=_positive(MAX_K), default=5, help="how many (default 5)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_latest)
+
+    p = sub.add_parser("sources", parents=[common], help="the corpus's sources, per outlet")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("index", parents=[common], help="build the index cache")
+    p.add_argument("--check", action="store_true", help="validate the corpus; write nothing")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("eval", parents=[common], help="score the retriever on question sets")
+    p.add_argument("questions", nargs="*", type=Path, default=[Path("tests/data/questions.jsonl")])
+    p.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    p.add_argument("--no-cache", action="store_true", help="build the index in memory")
+    p.add_argument(
+        "--baseline", action="store_true", help="score a plain TfidfVectorizer() instead"
+    )
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("stats", parents=[common], help="what was asked, what went unanswered")
+    _add_stats_args(p)
+    p.set_defaults(func=cmd_stats)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from retrieval.models import CorpusError
+
     args = build_parser().parse_args(argv)
-    rc: int = args.func(args)
+    try:
+        rc: int = args.func(args)
+    except (CorpusError, UsageError) as exc:
+        print(f"tanyaberita: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `tanyaberita latest | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return 0
     return rc
 
 

@@ -1,0 +1,119 @@
+"""Answers: the right paragraph, the bold sentence, the citation, and declining."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval import Retriever
+from retrieval.dates import format_date
+from retrieval.qtype import expected_type, has_type
+
+
+@pytest.fixture(scope="module")
+def retriever(seeds_dir: Path) -> Retriever:
+    return Retriever.load(seeds_dir, english_dict=None)
+
+
+def test_trade_question_cites_republika(retriever: Retriever):
+    answer = retriever.ask("Berapa nilai perdagangan bilateral Rusia dan China?")
+    best = answer.best
+    assert answer.answered and best is not None
+    assert "123 miliar dolar AS" in best.text
+    assert "123 miliar dolar AS" in best.highlight and best.highlight in best.text
+    assert best.highlight != best.text  # one sentence, not the whole paragraph
+    assert best.outlet == "Republika"
+    assert best.published is not None and format_date(best.published) == "17 Desember 2021"
+    assert best.article_id == "003_8b1db099ec59a2e9" and best.paragraph == 8
+    assert best.url and best.url.startswith("https://www.republika.co.id/")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Siapa presiden Prancis?",
+        "halo bot",
+        "cara membuat kopi susu gula aren",
+        "",
+        "   ???   ",
+        "yang dan di ke dari",
+    ],
+)
+def test_out_of_corpus_questions_are_declined(retriever: Retriever, question: str):
+    answer = retriever.ask(question)
+    assert not answer.answered
+    assert answer.best is None
+    assert answer.reason
+
+
+def test_declined_answer_still_lists_candidates(retriever: Retriever):
+    answer = retriever.ask("Siapa presiden Prancis?", k=3)
+    assert not answer.answered and len(answer.hits) == 3  # for "results" in --json
+
+
+def test_duplicate_text_is_one_result_that_says_where_else(retriever: Retriever):
+    answer = retriever.ask("kedok demokrasi dan hak asasi manusia", k=5)
+    best = answer.best
+    assert best is not None
+    (other,) = best.also_reported_by
+    assert {best.article_id[:3], other.article_id[:3]} == {"000", "003"}
+    assert other.outlet == "Republika"
+    # The copy is not offered again as an alternative.
+    texts = [h.text for h in answer.hits]
+    assert len(texts) == len(set(texts))
+    assert all(
+        (h.article_id, h.paragraph) != (other.article_id, other.paragraph) for h in answer.hits
+    )
+
+
+def test_alternatives_are_distinct_and_ranked(retriever: Retriever):
+    answer = retriever.ask("latihan militer bersama Rusia China", k=5)
+    keys = [(h.article_id, h.paragraph) for h in answer.hits]
+    assert len(keys) == len(set(keys)) == 5
+    scores = [h.score for h in answer.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_informal_typo_and_alias_questions(retriever: Retriever):
+    assert "vaksin" in (retriever.ask("vaksn sputnik diproduksi cina").best or _none).text
+    best = retriever.ask("menhan tiongkok ketemu putin di moskow").best
+    assert best is not None and "Li Shangfu" in best.text
+
+
+def test_how_long_question_prefers_the_paragraph_with_a_quantity(retriever: Retriever):
+    # The lead paragraph repeats the question's words; the answer holds the number.
+    best = retriever.ask("Berapa lama Putin berbicara dalam panggilan video dengan Xi?").best
+    assert best is not None and "delapan menit" in best.text
+
+
+def test_hit_rebuilds_a_logged_citation(retriever: Retriever):
+    hit = retriever.hit("003_8b1db099ec59a2e9", 2)
+    assert hit.outlet == "Republika" and hit.paragraph == 2
+    assert [s.article_id[:3] for s in hit.also_reported_by] == ["000"]
+    with pytest.raises(KeyError):
+        retriever.hit("003_8b1db099ec59a2e9", 99)
+
+
+def test_related_articles_rank_whole_articles(retriever: Retriever):
+    related = retriever.related_articles("vaksin sputnik pabrik", k=2)
+    assert related[0][0].id.startswith("003")
+    assert len({a.id for a, _ in related}) == len(related)
+
+
+def test_expected_answer_types():
+    assert expected_type(["kapan", "putin", "bertemu"]) == "date"
+    assert expected_type(["berapa", "nilai", "perdagangan"]) == "number"
+    assert expected_type(["di", "wilayah", "mana", "latihan"]) == "place"
+    assert expected_type(["siapa", "yuri", "ushakov"]) is None
+    assert has_type("pada Minggu, 16 April 2023", "date")
+    assert has_type("naik 31 persen", "number")
+    assert not has_type("pada Jumat (30/12).", "number")  # a date is not a quantity
+    assert has_type("di kediamannya di Novo-Ogaryovo", "place")
+
+
+class _None:
+    text = ""
+
+
+_none = _None()
