@@ -112,6 +112,10 @@ class Analyzer:
     def stem(self, word: str) -> str:
         return self._stem(word)
 
+    def is_root_word(self, word: str) -> bool:
+        """Whether a word is in the Indonesian root-word dictionary as it stands."""
+        return word in self._roots
+
     def is_known_word(self, word: str) -> bool:
         """Whether a word is Indonesian (a root word, or derived from one)."""
         return word in self._roots or self._stem(word) in self._roots

@@ -25,7 +25,7 @@ from retrieval.text import sentence_spans
 class AnswerPolicy:
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     # Share of the query's mass the best paragraph must cover to be answered.
-    min_coverage: float = 0.6
+    min_coverage: float = 0.61
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6

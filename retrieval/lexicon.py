@@ -104,6 +104,8 @@ _CHAT_FORMS: dict[str, str] = {
     "udh": "sudah",
     "udah": "sudah",
     "blm": "belum",
+    "sblm": "sebelum",
+    "stlh": "setelah",
     "jg": "juga",
     "aja": "saja",
     "lg": "lagi",
@@ -173,7 +175,8 @@ MAX_ALIAS_WORDS: Final = max(len(k.split()) for k in ALIASES)
 QUERY_FUNCTION_WORDS: Final = frozenset(
     """
     apa apakah apa-apa siapa siapakah berapa berapakah kapan kapankah mengapa kenapa
-    bagaimana bagaimanakah dimana di mana manakah mana seberapa benarkah betulkah
+    bagaimana bagaimanakah dimana kemana manakah mana seberapa benarkah betulkah
+    ngapain tanggal
     yang dan atau serta di ke dari pada dalam untuk dengan oleh kepada bagi tentang
     terhadap sebagai antara akan sudah telah sedang masih pernah bisa dapat boleh harus
     ini itu tersebut adalah ialah merupakan yaitu yakni saja juga pun lah kah sih dong deh

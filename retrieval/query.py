@@ -169,7 +169,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         elif stem not in index.vocabulary:
             variant = analyzer.colloquial_root(w)
             if variant is None or analyzer.stem(variant) not in index.vocabulary:
-                variant = None if analyzer.is_known_word(w) else vocab.correct(w)
+                variant = None if analyzer.is_root_word(w) else vocab.correct(w)
             if variant is not None:
                 corrections[w] = variant
                 cols = columns(analyzer.stem(variant), policy.variant_weight)
