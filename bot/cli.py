@@ -51,18 +51,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     import os
     from urllib.parse import urlsplit
 
-    from bot.app import StartupError, run_bot
     from bot.config import ConfigError, load_settings
 
+    def fail(exc: Exception) -> int:
+        print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+
+    # Settings first: a config mistake is reported before the slow imports.
     try:
         settings = load_settings(os.environ)
         url = args.webhook_url
         if url is not None and (urlsplit(url).scheme not in ("http", "https") or " " in url):
-            raise ConfigError(f"--webhook-url must be an https URL, not {url!r}")
+            raise ConfigError(
+                f"--webhook-url must be a URL like https://bot.example.org/tg, not {url!r}"
+            )
+    except ConfigError as exc:
+        return fail(exc)
+    from bot.app import StartupError, run_bot
+
+    try:
         return run_bot(settings, webhook_url=url, listen=args.listen, port=args.port)
     except (ConfigError, StartupError) as exc:
-        print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
-        return 2
+        return fail(exc)
 
 
 def _add_stats_args(p: argparse.ArgumentParser) -> None:

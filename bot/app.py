@@ -1,0 +1,183 @@
+"""Wiring: the PTB Application, its handlers and the services' lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, handlers, inline, render
+from bot.addressing import ADDRESSED_TO_BOT
+from bot.config import ConfigError, Settings, ensure_query_log_secret
+from bot.logsetup import RedactingFilter, setup_logging
+from bot.querylog import QueryLog, QueryLogError
+from bot.services import Services, pop_services, put_services
+from retrieval import CorpusError, Retriever
+
+logger = logging.getLogger(__name__)
+
+# ExtBot[int]: the bot is typed by its rate limiter (AIORateLimiter takes int retry args).
+BotApplication = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]
+
+DEFAULT_LISTEN = "127.0.0.1"
+DEFAULT_PORT = 8443
+# Only what a handler uses: edits, channel posts and the rest are never fetched.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+
+PRIVATE_COMMANDS = [
+    BotCommand("tanya", "Ajukan pertanyaan tentang berita"),
+    BotCommand("latest", "Berita terbaru, misalnya /latest 3"),
+    BotCommand("sumber", "Sumber lengkap sebuah jawaban atau daftar sumber"),
+    BotCommand("help", "Cara memakai TanyaBerita"),
+]
+GROUP_COMMANDS = PRIVATE_COMMANDS
+
+
+class StartupError(Exception):
+    """The bot cannot start for a reason the operator can fix; one line."""
+
+
+def build_application(settings: Settings) -> BotApplication:
+    """The configured Application; services are created in post_init."""
+
+    async def post_init(app: BotApplication) -> None:
+        retriever = await asyncio.to_thread(
+            Retriever.load, settings.seeds_dir, cache_dir=settings.index_cache_dir
+        )
+        secret = await asyncio.to_thread(ensure_query_log_secret, settings)
+        querylog = await QueryLog.open(settings.query_log_path, secret=secret)
+        put_services(app.bot_data, Services(settings, retriever, querylog))
+        await _set_commands(app)
+        logger.info(
+            "@%s ready: %d articles, query log %s",
+            app.bot.username,
+            len(retriever.corpus.articles),
+            settings.query_log_path,
+        )
+
+    async def post_shutdown(app: BotApplication) -> None:
+        found = pop_services(app.bot_data)
+        if found is not None:
+            await found.querylog.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter())
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    app: BotApplication = builder.build()
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: BotApplication) -> None:
+    # New messages only: edited messages and channel posts never reach a handler.
+    new = filters.UpdateType.MESSAGE
+    private = new & filters.ChatType.PRIVATE
+    groups = new & filters.ChatType.GROUPS
+    app.add_handlers(
+        [
+            CommandHandler(["start", "help"], handlers.help_command, filters=new),
+            CommandHandler("tanya", handlers.tanya, filters=new),
+            CommandHandler("latest", handlers.latest, filters=new),
+            CommandHandler("sumber", handlers.sumber, filters=new),
+            CommandHandler("stats", handlers.stats, filters=new),
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.ask),
+            MessageHandler(
+                groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT,
+                handlers.ask_addressed,
+            ),
+            MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+            CallbackQueryHandler(callbacks.more, pattern=f"^{render.MORE_PREFIX}"),
+            CallbackQueryHandler(callbacks.stale_button),
+            InlineQueryHandler(inline.inline_query),
+        ]
+    )
+    app.add_error_handler(handlers.on_error)
+
+
+async def _set_commands(app: BotApplication) -> None:
+    # /start needs no menu entry (Telegram shows a Start button); /stats is for
+    # admins only, who know it: a per-admin menu fails until they open a chat.
+    await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+
+
+def run_bot(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    listen: str = DEFAULT_LISTEN,
+    port: int = DEFAULT_PORT,
+) -> int:
+    """Run until SIGINT/SIGTERM; 0 on a clean stop. Raises StartupError or ConfigError."""
+    setup_logging(settings.log_level, settings.secret_values)
+    if webhook_url is not None and not settings.webhook_secret:
+        raise ConfigError(
+            "WEBHOOK_SECRET is required with --webhook-url (1-256 characters of A-Z a-z 0-9 _ -)"
+        )
+    app = build_application(settings)
+    # PTB runs on the current loop and closes it when done; a fresh one makes
+    # run_bot callable again in the same process (tests, embedding).
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    try:
+        if webhook_url is None:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            app.run_webhook(
+                listen=listen,
+                port=port,
+                url_path=urlsplit(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+    except InvalidToken:
+        # PTB's own message quotes the token; ours does not.
+        raise StartupError(
+            "the Bot API rejected TELEGRAM_BOT_TOKEN; check it with @BotFather (/mybots)"
+        ) from None
+    except (CorpusError, QueryLogError) as exc:
+        raise StartupError(str(exc)) from None
+    except TelegramError as exc:
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        reason = RedactingFilter(settings.secret_values).redact(str(exc))
+        raise StartupError(f"cannot reach the Telegram Bot API at {where}: {reason}") from None
+    return 0

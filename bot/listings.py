@@ -1,0 +1,114 @@
+"""Lists: /latest, the archive's sources, related articles, /stats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.querylog import Stats
+from bot.render import (
+    LATEST_DEFAULT,
+    LATEST_MAX,
+    MAX_MESSAGE,
+    UNKNOWN_OUTLET,
+    UNKNOWN_TITLE,
+    clip,
+    e,
+    echo,
+    fit_lines,
+    format_day,
+    link,
+)
+from bot.texts import SUMBER_NO_RELATED
+from retrieval.dates import format_date
+from retrieval.models import Article
+
+EMPTY_ARCHIVE = "Arsip berita saya masih kosong."
+
+
+def _article_line(a: Article, *, with_outlet: bool = True) -> str:
+    bits = []
+    if (day := format_day(a.published)) is not None:
+        bits.append(day)
+    if with_outlet:
+        bits.append(a.outlet or UNKNOWN_OUTLET)
+    lead = e(" · ".join(bits))
+    title = link(clip(a.title or UNKNOWN_TITLE, 300), a.url)
+    return f"{lead} — {title}" if lead else title
+
+
+def render_sources(articles: Iterable[Article]) -> str:
+    """The archive's sources grouped per outlet, newest first within each."""
+    groups: dict[str, list[Article]] = {}
+    for a in articles:
+        groups.setdefault(a.outlet or UNKNOWN_OUTLET, []).append(a)
+    if not groups:
+        return EMPTY_ARCHIVE
+    count = sum(len(v) for v in groups.values())
+    rows = [f"<b>Sumber arsip</b>: {count} artikel dari {len(groups)} media"]
+    names = sorted(groups, key=lambda n: (n == UNKNOWN_OUTLET, n.casefold()))
+    for name in names:
+        rows.append("")
+        rows.append(f"<b>{e(name)}</b>")
+        newest = sorted(groups[name], key=_published_key, reverse=True)
+        rows.extend(f"• {_article_line(a, with_outlet=False)}" for a in newest)
+    rows += ["", "Balas salah satu jawaban saya dengan /sumber untuk sumber lengkapnya."]
+    return fit_lines(rows, MAX_MESSAGE)
+
+
+def _published_key(a: Article) -> tuple[bool, float]:
+    # Undated articles sort as oldest; timestamps avoid naive/aware comparisons.
+    return (a.published is not None, a.published.timestamp() if a.published else 0.0)
+
+
+def render_related(query: str, related: Sequence[tuple[Article, float]]) -> str:
+    if not related:
+        return SUMBER_NO_RELATED
+    rows = [f"<b>Artikel paling relevan untuk “{e(echo(query, 100))}”</b>"]
+    rows += [f"{i}. {_article_line(a)}" for i, (a, _score) in enumerate(related, start=1)]
+    return fit_lines(rows, MAX_MESSAGE)
+
+
+# --- /latest -------------------------------------------------------------------
+
+
+def parse_latest_count(args: Sequence[str]) -> int | None:
+    """n from ``/latest [n]``; None for anything but one number in 1..LATEST_MAX."""
+    if not args:
+        return LATEST_DEFAULT
+    if len(args) != 1 or not args[0].isascii() or not args[0].isdigit():
+        return None
+    n = int(args[0])
+    return n if 1 <= n <= LATEST_MAX else None
+
+
+def render_latest(articles: Sequence[Article]) -> str:
+    if not articles:
+        return EMPTY_ARCHIVE
+    head = "Berita terbaru" if len(articles) == 1 else f"{len(articles)} berita terbaru"
+    rows = [f"<b>{head}</b>"]
+    rows += [f"{i}. {_article_line(a)}" for i, a in enumerate(articles, start=1)]
+    return fit_lines(rows, MAX_MESSAGE)
+
+
+def render_stats(stats: Stats) -> str:
+    rows = [
+        "<b>Statistik TanyaBerita</b>",
+        f"Total entri: {stats.total} (pertanyaan: {stats.questions})",
+        f"Terjawab: {stats.answered} dari {stats.questions} ({stats.answered_rate:.0%})",
+        f"Pengguna unik: {stats.unique_users}",
+    ]
+    if stats.first_ts and stats.last_ts:
+        rows.append(f"Rentang: {format_day(stats.first_ts)} – {format_day(stats.last_ts)} (UTC)")
+    if stats.by_command:
+        rows.append(
+            "Per perintah: " + e(", ".join(f"{c} {n}" for c, n in stats.by_command.items()))
+        )
+    rows += ["", "<b>Pertanyaan terbanyak</b>"]
+    rows += [f"{i}. {e(echo(q, 120))} ({n}×)" for i, (q, n) in enumerate(stats.top_questions, 1)]
+    if not stats.top_questions:
+        rows.append("belum ada")
+    rows += ["", "<b>Belum terjawab (terbaru)</b>"]
+    rows += [f"• {e(format_date(ts))}: {e(echo(q, 120))}" for ts, q in stats.recent_unanswered]
+    if not stats.recent_unanswered:
+        rows.append("tidak ada")
+    return fit_lines(rows, MAX_MESSAGE)

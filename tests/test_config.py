@@ -1,0 +1,390 @@
+"""bot.config and the ``run``/``stats`` CLI's handling of bad settings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.config import (
+    ConfigError,
+    Settings,
+    ensure_query_log_secret,
+    load_settings,
+    parse_env_file,
+    secret_file_for,
+)
+from bot.logsetup import NOISY_LOGGERS
+from bot.querylog import QueryLog, QueryRecord
+from tests.bot_fixtures import BOT_ENV_KEYS
+from tests.botapi_standin import BotApiStandIn
+
+TOKEN = "123456789:AAEfakeFAKEfake_token-0123456789abcd"
+
+
+def write_env(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / ".env"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults() -> None:
+    s = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, None)
+    assert s == Settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=None,
+        query_log_path=Path("data/queries.sqlite3"),
+        query_log_secret=None,
+        seeds_dir=Path("seeds"),
+        index_cache_dir=Path("data/index"),
+        admin_user_ids=frozenset(),
+        log_level="INFO",
+        webhook_secret=None,
+    )
+
+
+def test_every_variable_is_read(tmp_path: Path) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+        "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+        "QUERY_LOG_SECRET": "s3cret",
+        "SEEDS_DIR": "/srv/seeds",
+        "INDEX_CACHE_DIR": "/srv/index",
+        "ADMIN_USER_IDS": " 1, 22 ,333,",
+        "LOG_LEVEL": "debug",
+        "WEBHOOK_SECRET": "abc_DEF-123",
+    }
+    s = load_settings(env, None)
+    assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
+    assert s.query_log_path == tmp_path / "q.sqlite3"
+    assert s.query_log_secret == "s3cret"
+    assert s.seeds_dir == Path("/srv/seeds")
+    assert s.index_cache_dir == Path("/srv/index")
+    assert s.admin_user_ids == {1, 22, 333}
+    assert s.log_level == "DEBUG"
+    assert s.webhook_secret == "abc_DEF-123"
+    assert set(BOT_ENV_KEYS) == set(env)  # the shared list the subprocess tests scrub
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    s = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "QUERY_LOG_SECRET": "qls", "WEBHOOK_SECRET": "whs"}, None
+    )
+    assert TOKEN not in repr(s)
+    assert "qls" not in repr(s)
+    assert "whs" not in repr(s)
+    assert set(s.secret_values) == {TOKEN, "qls", "whs"}
+
+
+def test_env_file_is_read_and_real_environment_wins(tmp_path: Path) -> None:
+    env_file = write_env(
+        tmp_path,
+        "# a comment\n"
+        "\n"
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\n"
+        "export LOG_LEVEL=warning  # trailing comment\n"
+        "QUERY_LOG_SECRET=\"with # hash and 'quotes'\"\n"
+        "SEEDS_DIR='/from/env file'\n"
+        "ADMIN_USER_IDS=1,2\n",
+    )
+    s = load_settings({"ADMIN_USER_IDS": "9"}, env_file)
+    assert s.telegram_bot_token == TOKEN
+    assert s.log_level == "WARNING"
+    assert s.query_log_secret == "with # hash and 'quotes'"
+    assert s.seeds_dir == Path("/from/env file")
+    assert s.admin_user_ids == {9}
+
+
+def test_missing_env_file_is_fine(tmp_path: Path) -> None:
+    s = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path / "absent.env")
+    assert s.telegram_bot_token == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [("JUST TEXT", "line 2"), ("=value", "line 2"), ("KEY='unclosed", "KEY")],
+)
+def test_malformed_env_file_lines(tmp_path: Path, line: str, named: str) -> None:
+    env_file = write_env(tmp_path, f"LOG_LEVEL=INFO\n{line}\n")
+    with pytest.raises(ConfigError, match=named) as info:
+        load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file)
+    assert str(env_file) in str(info.value)
+
+
+def test_parse_env_file_keeps_empty_values_and_equals_signs() -> None:
+    assert parse_env_file("A=\nB=x=y\nC = spaced \n") == {"A": "", "B": "x=y", "C": "spaced"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ADMIN_USER_IDS", "12,abc"),
+        ("ADMIN_USER_IDS", "1.5"),
+        ("LOG_LEVEL", "LOUD"),
+        ("TELEGRAM_API_BASE_URL", "127.0.0.1:8081/bot"),
+        ("TELEGRAM_API_BASE_URL", "ftp://example.com/bot"),
+        ("TELEGRAM_API_BASE_URL", "http:///bot"),
+        ("TELEGRAM_API_BASE_URL", "http://127.0.0.1:99999/bot"),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("TELEGRAM_BOT_TOKEN", "123456:has spaces"),
+        ("TELEGRAM_BOT_TOKEN", ":abc"),
+        ("WEBHOOK_SECRET", "has space"),
+        ("WEBHOOK_SECRET", "x" * 257),
+    ],
+)
+def test_bad_values_name_the_variable_in_one_line(key: str, value: str) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, key: value}
+    with pytest.raises(ConfigError) as info:
+        load_settings(env, None)
+    message = str(info.value)
+    assert key in message
+    assert "\n" not in message
+    if key == "TELEGRAM_BOT_TOKEN":
+        assert value not in message  # a mistyped real token is still a secret
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_missing_token_explains_how_to_get_one(value: str | None) -> None:
+    env = {} if value is None else {"TELEGRAM_BOT_TOKEN": value}
+    with pytest.raises(ConfigError) as info:
+        load_settings(env, None)
+    message = str(info.value)
+    for needed in ("TELEGRAM_BOT_TOKEN", "@BotFather", "/newbot", ".env", "tanyaberita ask"):
+        assert needed in message
+    assert "\n" not in message
+
+
+def test_token_optional_when_not_required() -> None:
+    assert load_settings({}, None, require_token=False).telegram_bot_token is None
+
+
+def test_generated_secret_is_kept_private_and_reused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    s = load_settings(
+        {"QUERY_LOG_PATH": str(tmp_path / "sub" / "q.sqlite3")}, None, require_token=False
+    )
+    caplog.set_level("INFO")
+    first = ensure_query_log_secret(s)
+    path = secret_file_for(s.query_log_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(first) >= 32
+    assert str(path) in caplog.text
+    assert first.decode() not in caplog.text
+    caplog.clear()
+    assert ensure_query_log_secret(s) == first
+    assert caplog.text == ""  # said once, on creation
+    configured = load_settings(
+        {"QUERY_LOG_SECRET": "mine", "QUERY_LOG_PATH": str(path)}, None, require_token=False
+    )
+    assert ensure_query_log_secret(configured) == b"mine"
+
+
+# --- the CLI ---------------------------------------------------------------------------
+
+
+def run_cli(argv: list[str]) -> int:
+    return cli.main(argv)
+
+
+@pytest.fixture
+def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No bot settings in the environment, and a working directory without .env."""
+    for key in BOT_ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tanyaberita: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_run_without_token_exits_2_with_one_line(
+    bare_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(["run"]) == 2
+    out, err = capsys.readouterr()
+    line = one_error_line(err)
+    assert "@BotFather" in line
+    assert "tanyaberita ask" in line
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ADMIN_USER_IDS": "satu"}, "ADMIN_USER_IDS"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
+        ({"TELEGRAM_API_BASE_URL": "localhost"}, "TELEGRAM_API_BASE_URL"),
+    ],
+)
+def test_run_with_a_bad_value_exits_2_naming_it(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    named: str,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert run_cli(["run"]) == 2
+    assert named in one_error_line(capsys.readouterr().err)
+
+
+def test_run_reads_dotenv_from_the_working_directory(
+    bare_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_env(bare_env, f"TELEGRAM_BOT_TOKEN={TOKEN}\nLOG_LEVEL=chatty\n")
+    assert run_cli(["run"]) == 2
+    assert "LOG_LEVEL" in one_error_line(capsys.readouterr().err)
+
+
+def test_webhook_needs_a_secret(
+    bare_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    assert run_cli(["run", "--webhook-url", "https://bot.example.org/tg"]) == 2
+    assert "WEBHOOK_SECRET" in one_error_line(capsys.readouterr().err)
+
+
+def test_webhook_url_must_be_a_url(
+    bare_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    assert run_cli(["run", "--webhook-url", "bot.example.org/tg"]) == 2
+    assert "--webhook-url" in one_error_line(capsys.readouterr().err)
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """run_bot configures the root logger and sets (then closes) an event loop;
+    put both back for the rest of the suite."""
+    root = logging.getLogger()
+    level, handlers = root.level, {h: list(h.filters) for h in root.handlers}
+    noisy = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    yield
+    root.setLevel(level)
+    for handler, filters in handlers.items():
+        handler.filters[:] = filters
+    for extra in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(extra)
+    for name, old in noisy.items():
+        logging.getLogger(name).setLevel(old)
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def standin() -> Iterator[BotApiStandIn]:
+    with BotApiStandIn() as server:
+        yield server
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_corpus_error_at_startup_is_one_line(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", standin.token)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    monkeypatch.setenv("SEEDS_DIR", str(bare_env / "no-such-seeds"))
+    assert run_cli(["run"]) == 2
+    err = capsys.readouterr().err
+    line = one_error_line(err)
+    assert "no-such-seeds" in line
+    assert standin.calls("getMe")  # it did get as far as Telegram, then stopped cleanly
+    assert not standin.calls("getUpdates")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_rejected_token_is_one_line_without_the_token(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)  # not the stand-in's token: 401
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    assert run_cli(["run"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "rejected" in line
+    assert "@BotFather" in line
+    assert TOKEN not in line
+
+
+def test_run_arguments() -> None:
+    parser = cli.build_parser()
+    args = parser.parse_args(["run", "--webhook-url", "https://x.example/hook", "--port", "88"])
+    assert (args.webhook_url, args.listen, args.port) == ("https://x.example/hook", "127.0.0.1", 88)
+    defaults = parser.parse_args(["run"])
+    assert (defaults.webhook_url, defaults.port) == (None, 8443)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "--port", "70000"])
+
+
+def test_stats_without_a_log_exits_2(bare_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["stats"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "data/queries.sqlite3" in line
+    assert not (bare_env / "data").exists()  # reading never creates the log
+
+
+def test_stats_arguments() -> None:
+    args = cli.build_parser().parse_args(["stats", "--json", "--top", "3", "--since", "2024-05-01"])
+    assert isinstance(args, argparse.Namespace)
+    assert args.json
+    assert args.top == 3
+    assert args.since.isoformat().startswith("2024-05-01")
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["stats", "--top", "0"])
+
+
+def test_stats_reads_the_log_as_text_and_json(
+    bare_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bare_env / "q.sqlite3"
+
+    async def fill() -> None:
+        async with await QueryLog.open(path, secret=b"k") as log:
+            for query, answered in [("Apa?", True), ("apa? ", True), ("Siapa \x1b[2J?", False)]:
+                await log.record(QueryRecord(1, "private", 5, "ask", query, answered))
+            await log.record(QueryRecord(-7, "group", 6, "latest", "", True))
+
+    asyncio.run(fill())
+    monkeypatch.setenv("QUERY_LOG_PATH", str(path))
+    assert run_cli(["stats", "--json", "--top", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"], data["questions"], data["answered"]) == (4, 3, 2)
+    assert data["unique_users"] == 2
+    assert data["top_questions"] == [{"question": "apa?", "count": 2}]
+    assert data["recent_unanswered"][0]["question"] == "Siapa \x1b[2J?"
+    assert run_cli(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "Answered: 2 of 3 (67%)" in out
+    assert "\x1b" not in out
+    assert "Siapa \\x1b[2J?" in out
+
+
+def test_stats_on_a_file_that_is_not_a_log_exits_2(
+    bare_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = bare_env / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    assert run_cli(["stats", "--log", str(junk)]) == 2
+    assert "junk.sqlite3" in one_error_line(capsys.readouterr().err)
