@@ -68,7 +68,10 @@ def build_application(settings: Settings) -> BotApplication:
 
     async def post_init(app: BotApplication) -> None:
         retriever = await asyncio.to_thread(
-            Retriever.load, settings.seeds_dir, cache_dir=settings.index_cache_dir
+            Retriever.load,
+            settings.seeds_dir,
+            cache_dir=settings.index_cache_dir,
+            english_dict=settings.english_dict,
         )
         secret = await asyncio.to_thread(ensure_query_log_secret, settings)
         querylog = await QueryLog.open(settings.query_log_path, secret=secret)

@@ -161,9 +161,11 @@ def _positive(limit: int) -> Callable[[str], int]:
 
 def _load(args: argparse.Namespace) -> Retriever:
     from retrieval import Retriever
+    from retrieval.english import english_dict_setting
 
     cache_dir = None if getattr(args, "no_cache", False) else args.cache_dir
-    return Retriever.load(args.seeds, cache_dir=cache_dir)
+    english = english_dict_setting(os.environ.get("ENGLISH_DICT"))
+    return Retriever.load(args.seeds, cache_dir=cache_dir, english_dict=english)
 
 
 def _print_json(obj: object) -> None:

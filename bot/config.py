@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from retrieval.english import DEFAULT_DICT, english_dict_setting
+
 logger = logging.getLogger(__name__)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -52,6 +54,7 @@ class Settings:
     admin_user_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
     webhook_secret: str | None = field(default=None, repr=False)
+    english_dict: Path | None = DEFAULT_DICT
 
     @property
     def token(self) -> str:
@@ -137,6 +140,7 @@ def load_settings(
         admin_user_ids=_admin_ids(get("ADMIN_USER_IDS")),
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
+        english_dict=english_dict_setting(get("ENGLISH_DICT")),
     )
 
 

@@ -24,6 +24,7 @@ from bot.addressing import (
 )
 from bot.querylog import QueryLogError
 from bot.services import CANDIDATES, record, services
+from retrieval.models import Hit
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,38 @@ async def reply(
     )
 
 
+async def respond(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    text: str,
+    *,
+    command: str,
+    started: float,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    query: str = "",
+    answered: bool = False,
+    hit: Hit | None = None,
+    rank: int | None = None,
+    ranked: bool = True,
+) -> Message:
+    """Reply, then log the exchange with the reply's id (what /sumber looks up)."""
+    sent = await reply(message, text, reply_markup=reply_markup)
+    await record(
+        context,
+        command=command,
+        started=started,
+        chat=message.chat,
+        user=message.from_user,
+        query=query,
+        answered=answered,
+        hit=hit,
+        rank=rank,
+        reply=sent,
+        ranked=ranked,
+    )
+    return sent
+
+
 # --- questions ------------------------------------------------------------------
 
 
@@ -54,25 +87,21 @@ async def answer_question(
     found = svc.retriever.ask(question, k=CANDIDATES)
     hit = found.best
     if hit is None:
-        sent = await reply(message, texts.NO_ANSWER)
+        text, keyboard = texts.NO_ANSWER, None
     else:
         more = 1 if len(found.hits) > 1 else None
-        sent = await reply(
-            message,
-            render.render_answer(hit),
-            reply_markup=render.answer_keyboard(hit, next_rank=more),
-        )
-    await record(
+        text, keyboard = render.render_answer(hit), render.answer_keyboard(hit, next_rank=more)
+    await respond(
         context,
+        message,
+        text,
+        reply_markup=keyboard,
         command="ask",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
         query=question,
         answered=hit is not None,
         hit=hit,
         rank=0 if hit is not None else None,
-        reply=sent,
     )
 
 
@@ -93,14 +122,12 @@ async def ask_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if question:
         await answer_question(update, context, question, started)
         return
-    sent = await reply(message, texts.usage_mention(context.bot.username))
-    await record(
+    await respond(
         context,
+        message,
+        texts.usage_mention(context.bot.username),
         command="usage",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
-        reply=sent,
     )
 
 
@@ -114,14 +141,12 @@ async def tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if question:
         await answer_question(update, context, question, started)
         return
-    sent = await reply(message, texts.usage_tanya())
-    await record(
+    await respond(
         context,
+        message,
+        texts.usage_tanya(),
         command="usage",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
-        reply=sent,
     )
 
 
@@ -136,16 +161,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     command = "start" if (message.text or "").startswith("/start") else "help"
     text = texts.render_help(context.bot.username, group=is_group(message))
-    sent = await reply(message, text)
-    await record(
-        context,
-        command=command,
-        started=started,
-        chat=message.chat,
-        user=message.from_user,
-        answered=True,
-        reply=sent,
-    )
+    await respond(context, message, text, command=command, started=started, answered=True)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,16 +175,14 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = texts.USAGE_LATEST
     else:
         text = listings.render_latest(services(context).retriever.corpus.newest(n))
-    sent = await reply(message, text)
-    await record(
+    await respond(
         context,
+        message,
+        text,
         command="latest",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
         query=command_remainder(message),
         answered=n is not None,
-        reply=sent,
     )
 
 
@@ -206,17 +220,15 @@ async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, answered = listings.render_related(words, related), bool(related)
     else:
         text, answered = listings.render_sources(svc.retriever.corpus.articles), True
-    sent = await reply(message, text)
-    await record(
+    await respond(
         context,
+        message,
+        text,
         command="sumber",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
         query=words,
         answered=answered,
         hit=hit,
-        reply=sent,
         ranked=False,
     )
 
@@ -241,16 +253,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except QueryLogError as exc:
             logger.warning("query log unreadable for /stats: %s", exc)
             text, allowed = texts.STATS_UNAVAILABLE, False
-    sent = await reply(message, text)
-    await record(
-        context,
-        command="stats",
-        started=started,
-        chat=message.chat,
-        user=user,
-        answered=allowed,
-        reply=sent,
-    )
+    await respond(context, message, text, command="stats", started=started, answered=allowed)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -259,15 +262,13 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.message
     if message is None:
         return
-    sent = await reply(message, texts.UNKNOWN_COMMAND)
-    await record(
+    await respond(
         context,
+        message,
+        texts.UNKNOWN_COMMAND,
         command="unknown",
         started=started,
-        chat=message.chat,
-        user=message.from_user,
         query=message.text or "",
-        reply=sent,
     )
 
 

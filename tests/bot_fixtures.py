@@ -35,6 +35,7 @@ BOT_ENV_KEYS = (
     "ADMIN_USER_IDS",
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
+    "ENGLISH_DICT",
 )
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "ADMIN_USER_IDS": " 1, 22 ,333,",
         "LOG_LEVEL": "debug",
         "WEBHOOK_SECRET": "abc_DEF-123",
+        "ENGLISH_DICT": "/srv/dict/freedict-eng-ind",
     }
     s = load_settings(env, None)
     assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
@@ -71,7 +73,15 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert s.admin_user_ids == {1, 22, 333}
     assert s.log_level == "DEBUG"
     assert s.webhook_secret == "abc_DEF-123"
+    assert s.english_dict == Path("/srv/dict/freedict-eng-ind")
+    assert load_settings({**env, "ENGLISH_DICT": "none"}, None).english_dict is None
     assert set(BOT_ENV_KEYS) == set(env)  # the shared list the subprocess tests scrub
+
+
+def test_env_example_documents_every_setting() -> None:
+    example = (Path(__file__).parent.parent / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", example, flags=re.MULTILINE))
+    assert documented == set(BOT_ENV_KEYS)
 
 
 def test_secrets_stay_out_of_repr() -> None:
