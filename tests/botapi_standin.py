@@ -911,20 +911,25 @@ class _Handler(BaseHTTPRequestHandler):
             return True
 
     def _handle(self) -> None:
-        url = urlsplit(self.path)
-        body = self._read_body()
-        status, payload = self.server.standin._dispatch(
-            url.path, self.headers.get("Content-Type", ""), body, url.query, self
-        )
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        standin = self.server.standin
+        standin._request_started()
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            self.close_connection = True
+            url = urlsplit(self.path)
+            body = self._read_body()
+            status, payload = standin._dispatch(
+                url.path, self.headers.get("Content-Type", ""), body, url.query, self
+            )
+            data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                self.close_connection = True
+        finally:
+            standin._request_finished()
 
 
 _PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
@@ -979,6 +984,7 @@ class BotApiStandIn:
         self._thread: threading.Thread | None = None
         self._cond = threading.Condition(threading.RLock())
         self._connections: set[socket.socket] = set()
+        self._in_flight = 0
         self._stopping = False
 
         self._calls: list[Call] = []
@@ -1034,6 +1040,10 @@ class BotApiStandIn:
         with self._cond:
             self._stopping = True  # releases parked long polls
             self._cond.notify_all()
+            # Let released requests write their answers before connections close.
+            deadline = time.monotonic() + 2
+            while self._in_flight and time.monotonic() < deadline:
+                self._cond.wait(0.05)
         server.shutdown()
         server.server_close()
         with self._cond:
@@ -1057,6 +1067,15 @@ class BotApiStandIn:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _request_started(self) -> None:
+        with self._cond:
+            self._in_flight += 1
+
+    def _request_finished(self) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            self._cond.notify_all()
 
     def _track_connection(self, conn: socket.socket, *, add: bool) -> None:
         with self._cond:
