@@ -105,6 +105,16 @@ async def answer_question(
     )
 
 
+async def answer_or_hint(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, hint: str, started: float
+) -> None:
+    """Answer the question, or say how to ask one when it is empty."""
+    if question:
+        await answer_question(update, context, question, started)
+    elif update.message is not None:
+        await respond(context, update.message, hint, command="usage", started=started)
+
+
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Private chat: any text is a question."""
     started = time.monotonic()
@@ -119,16 +129,8 @@ async def ask_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is None or not message.text:
         return
     question = strip_mentions(message.text, mentions_of_bot(message))
-    if question:
-        await answer_question(update, context, question, started)
-        return
-    await respond(
-        context,
-        message,
-        texts.usage_mention(context.bot.username),
-        command="usage",
-        started=started,
-    )
+    hint = texts.usage_mention(context.bot.username)
+    await answer_or_hint(update, context, question, hint, started)
 
 
 async def tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,17 +139,7 @@ async def tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
     if message is None:
         return
-    question = command_remainder(message)
-    if question:
-        await answer_question(update, context, question, started)
-        return
-    await respond(
-        context,
-        message,
-        texts.usage_tanya(),
-        command="usage",
-        started=started,
-    )
+    await answer_or_hint(update, context, command_remainder(message), texts.usage_tanya(), started)
 
 
 # --- commands -------------------------------------------------------------------

@@ -67,26 +67,32 @@ def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> 
     return covered / (plan.total_mass or 1.0)
 
 
-def rank(index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy) -> list[tuple[int, float]]:
-    """(row, ranking value) best first, one row per group of duplicates."""
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    row: int
+    value: float  # the ranking value
+    tfidf: float  # the plain TF-IDF score, for the relevance floor
+
+
+def rank(index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy) -> list[Ranked]:
+    """Candidates best first, one row per group of duplicates."""
     rows, scores = index.score(plan.weights)
-    candidates: list[tuple[float, int]] = []
+    candidates: list[tuple[float, int, float]] = []
     for pos in top_k(scores, max(policy.pool, k)):
-        row = int(rows[pos])
-        value = coverage(index, row, plan, policy.context_weight)
-        value += policy.score_weight * float(scores[pos])
+        row, tfidf = int(rows[pos]), float(scores[pos])
+        value = coverage(index, row, plan, policy.context_weight) + policy.score_weight * tfidf
         if plan.answer_type and has_type(index.text(row), plan.answer_type):
             value *= 1.0 + policy.type_boost
-        candidates.append((-value, row))
+        candidates.append((-value, row, tfidf))
     candidates.sort()
-    ranked: list[tuple[int, float]] = []
+    ranked: list[Ranked] = []
     shown: set[int] = set()
-    for neg, row in candidates:
+    for neg, row, tfidf in candidates:
         if row in shown:
             continue
         shown.add(row)
         shown.update(index.duplicates.get(row, ()))
-        ranked.append((row, -neg))
+        ranked.append(Ranked(row, -neg, tfidf))
         if len(ranked) == k:
             break
     return ranked
@@ -145,15 +151,13 @@ def answer(
         return Answer(query, False, (), reason="no-informative-words", query_terms=terms)
     ranked = rank(index, plan, k, policy)
     weights = plan.weights
-    hits = tuple(make_hit(index, corpus, row, value, weights) for row, value in ranked)
+    hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
     if not ranked:
         return Answer(query, False, hits, reason="no-match", query_terms=terms)
-    best_row = ranked[0][0]
-    rows, scores = index.score({c: w for c, w in weights.items()})
-    best_score = float(scores[np.searchsorted(rows, best_row)])
-    if coverage(index, best_row, plan, policy.context_weight) < policy.min_coverage:
+    best = ranked[0]
+    if coverage(index, best.row, plan, policy.context_weight) < policy.min_coverage:
         reason = "low-coverage"
-    elif best_score < policy.min_score:
+    elif best.tfidf < policy.min_score:
         reason = "low-score"
     else:
         reason = None

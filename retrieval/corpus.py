@@ -12,6 +12,7 @@ from retrieval.metadata import (
     display_path,
     load_metadata,
     merge_metadata,
+    read_utf8,
     stated_metadata,
 )
 from retrieval.models import Article, Corpus, CorpusError
@@ -63,12 +64,7 @@ def _article_files(seeds_dir: Path) -> list[Path]:
 
 def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
     where = display_path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise CorpusError(f"{where}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{where}: not valid UTF-8 at byte {exc.start}") from exc
+    text = read_utf8(path)
     cleaned = clean_article(text.removeprefix("\ufeff"))
     if not cleaned.paragraphs:
         raise CorpusError(f"{where}: no body paragraphs after cleaning")

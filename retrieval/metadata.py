@@ -71,16 +71,21 @@ def display_path(path: Path) -> str:
 # --- the TOML file ----------------------------------------------------------
 
 
+def read_utf8(path: Path) -> str:
+    """A corpus file's text; unreadable or non-UTF-8 is a one-line CorpusError."""
+    where = display_path(path)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise CorpusError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{where}: not valid UTF-8 at byte {exc.start}") from exc
+
+
 def load_metadata(path: Path, article_ids: Collection[str]) -> dict[str, ArticleMeta]:
     """Read and validate ``path``; every entry must name one of ``article_ids``."""
-    source = display_path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise CorpusError(f"{source}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{source}: not valid UTF-8 at byte {exc.start}") from exc
-    return parse_metadata(text, source=source, article_ids=article_ids)
+    text = read_utf8(path)
+    return parse_metadata(text, source=display_path(path), article_ids=article_ids)
 
 
 def parse_metadata(
