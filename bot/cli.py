@@ -241,7 +241,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
     if args.check:
         try:
-            cache.load(args.cache_dir, fingerprint, settings)
+            cache.load(args.cache_dir, fingerprint, settings, corpus)
             state = "fresh"
         except cache.StaleCache:
             state = "stale or missing (the next start rebuilds it)"

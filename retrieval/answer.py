@@ -146,14 +146,13 @@ def answer(
     index: Index, corpus: Corpus, vocab: Vocabulary, query: str, k: int, policy: AnswerPolicy
 ) -> Answer:
     plan = plan_query(index, vocab, query, policy.planning)
-    terms = tuple(index.analyzer.stem(w) for w in plan.words)
     if not plan.words:
-        return Answer(query, False, (), reason="no-informative-words", query_terms=terms)
+        return Answer(query, False, (), reason="no-informative-words")
     ranked = rank(index, plan, k, policy)
     weights = plan.weights
     hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
     if not ranked:
-        return Answer(query, False, hits, reason="no-match", query_terms=terms)
+        return Answer(query, False, hits, reason="no-match")
     best = ranked[0]
     if coverage(index, best.row, plan, policy.context_weight) < policy.min_coverage:
         reason = "low-coverage"
@@ -161,4 +160,4 @@ def answer(
         reason = "low-score"
     else:
         reason = None
-    return Answer(query, reason is None, hits, reason=reason, query_terms=terms)
+    return Answer(query, reason is None, hits, reason=reason)

@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from retrieval.index import INDEX_FORMAT, Index, IndexSettings, ParagraphRef
+from retrieval.models import Corpus
 
 
 class StaleCache(Exception):
@@ -40,7 +41,7 @@ def save(index: Index, cache_dir: Path) -> Path:
             "fingerprint": index.fingerprint,
             "refs": [[r.article, r.number] for r in index.refs],
             "vocabulary": index.vocabulary,
-            "surface": index.surface,
+            "surface": list(index.surface),
             "duplicates": {str(k): v for k, v in index.duplicates.items()},
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -53,9 +54,9 @@ def save(index: Index, cache_dir: Path) -> Path:
     return target
 
 
-def load(cache_dir: Path, fingerprint: str, settings: IndexSettings) -> Index:
-    """The cached index for this fingerprint; StaleCache if there is none
-    usable (absent, other format, or corrupt)."""
+def load(cache_dir: Path, fingerprint: str, settings: IndexSettings, corpus: Corpus) -> Index:
+    """The cached index of ``corpus`` (whose fingerprint is given), bound to it;
+    StaleCache if there is none usable (absent, other format, or corrupt)."""
     path = cache_path(cache_dir, fingerprint)
     if not path.is_dir():
         raise StaleCache(f"no cache at {path}")
@@ -69,16 +70,18 @@ def load(cache_dir: Path, fingerprint: str, settings: IndexSettings) -> Index:
         vocabulary = {str(t): int(c) for t, c in meta["vocabulary"].items()}
         if matrix.shape != (len(refs), len(vocabulary)) or idf.shape != (len(vocabulary),):
             raise StaleCache(f"{path} is inconsistent")
-        return Index(
+        index = Index(
             settings=settings,
             fingerprint=fingerprint,
             refs=refs,
             vocabulary=vocabulary,
             idf=idf,
             matrix=matrix,
-            surface={str(k): str(v) for k, v in meta["surface"].items()},
+            surface=tuple(str(w) for w in meta["surface"]),
             duplicates={int(k): [int(x) for x in v] for k, v in meta["duplicates"].items()},
         )
+        index.attach(corpus)
+        return index
     except StaleCache:
         raise
     except Exception as exc:  # any damage at all means: rebuild

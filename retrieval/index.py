@@ -26,7 +26,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 # Bump when the saved layout or the meaning of a saved field changes.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ class Index:
         vocabulary: dict[str, int],
         idf: FloatArray,
         matrix: sparse.csc_matrix,
-        surface: dict[str, str],
+        surface: tuple[str, ...],
         duplicates: dict[int, list[int]],
     ) -> None:
         self.settings = settings
@@ -99,8 +99,8 @@ class Index:
         self.vocabulary = vocabulary
         self.idf = idf
         self.matrix = matrix
-        # Surface word -> stem, for matching a misspelt query word to a word
-        # that really occurs in the corpus.
+        # The corpus's words as written (after aliases), for matching a
+        # misspelt query word to a word that really occurs.
         self.surface = surface
         # Row -> rows of other articles that carry the same text.
         self.duplicates = duplicates
@@ -144,13 +144,12 @@ class Index:
         analyzer = Analyzer(settings.analyzer)
         refs: list[ParagraphRef] = []
         texts: list[str] = []
-        surface: dict[str, str] = {}
+        surface: set[str] = set()
         for a_pos, article in enumerate(corpus.articles):
             for number, text in enumerate(article.paragraphs, start=1):
                 refs.append(ParagraphRef(a_pos, number))
                 texts.append(text)
-                for w in analyzer.surface_words(text):
-                    surface.setdefault(w, analyzer.stem(w))
+                surface.update(analyzer.surface_words(text))
         vectorizer = TfidfVectorizer(
             analyzer=analyzer.document_terms,
             sublinear_tf=settings.sublinear_tf,
@@ -168,7 +167,7 @@ class Index:
             vocabulary=vocabulary,
             idf=np.asarray(vectorizer.idf_, dtype=np.float64),
             matrix=matrix,
-            surface=surface,
+            surface=tuple(sorted(surface)),
             duplicates=near_duplicates(texts, [r.article for r in refs]),
         )
         index.attach(corpus)

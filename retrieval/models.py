@@ -7,10 +7,10 @@ indexing, answering) takes data and returns data.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 # Where a metadata value came from: printed in the article text, looked up
 # from a public copy of the article, or inferred from other facts.
@@ -58,7 +58,7 @@ class Corpus:
         """The n most recently published articles; undated ones last."""
         dated = [a for a in self.articles if a.published is not None]
         undated = [a for a in self.articles if a.published is None]
-        dated.sort(key=lambda a: a.published or datetime.min, reverse=True)
+        dated.sort(key=lambda a: cast(datetime, a.published), reverse=True)
         return (dated + undated)[: max(n, 0)]
 
 
@@ -104,7 +104,6 @@ class Answer:
     answered: bool
     hits: tuple[Hit, ...]
     reason: str | None = None
-    query_terms: tuple[str, ...] = field(default=())
 
     @property
     def best(self) -> Hit | None:

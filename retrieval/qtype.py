@@ -14,12 +14,15 @@ from typing import Literal
 
 AnswerType = Literal["date", "number", "place"]
 
-_DATE_WORDS = (
+_MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
-    "jan feb mar apr jun jul agu agt sep okt nov des dec "
-    "senin selasa rabu kamis jumat sabtu minggu "
-    "kemarin lusa besok pekan bulan tahun abad musim era sejak hingga sampai"
+    "jan feb mar apr jun jul agu agt sep okt nov des dec"
 ).split()
+_DATE_WORDS = [
+    *_MONTHS,
+    *"senin selasa rabu kamis jumat sabtu minggu".split(),
+    *"kemarin lusa besok pekan bulan tahun abad musim era sejak hingga sampai".split(),
+]
 DATE = re.compile(
     r"\b(?:"
     + "|".join(_DATE_WORDS)
@@ -32,9 +35,8 @@ _NUMBER_WORDS = (
 ).split()
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 # Digits that belong to a date are not the quantity "berapa" asks for.
-_MONTHS = "|".join(_DATE_WORDS[:24])
 _DATE_DIGITS = re.compile(
-    r"\(?\b\d{1,2}/\d{1,2}\b\)?|\b\d{1,2}\s+(?:" + _MONTHS + r")\b|\b(?:19|20)\d\d\b",
+    r"\(?\b\d{1,2}/\d{1,2}\b\)?|\b\d{1,2}\s+(?:" + "|".join(_MONTHS) + r")\b|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from retrieval.analyzer import Analyzer
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
 from retrieval.english import EnglishDictionary, lemmas, looks_english
 from retrieval.index import Index
@@ -105,7 +103,7 @@ def capitalised_words(text: str) -> set[str]:
     return found
 
 
-def english_words(index: Index, text: str) -> list[str] | None:
+def english_words(text: str) -> list[str] | None:
     """The content words of an English question, or None if it is not English."""
     raw = list(words(normalize(text)))
     if not looks_english(raw):
@@ -113,35 +111,25 @@ def english_words(index: Index, text: str) -> list[str] | None:
     return [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
 
 
-def _english_columns(
-    word: str,
-    english: EnglishDictionary,
-    analyzer: Analyzer,
-    columns: Callable[[str, float], dict[int, float]],
-    found: dict[int, float],
-    vocab: Vocabulary,
-    policy: PlanningPolicy,
-) -> dict[int, float]:
-    """Columns for an English word: every translation the dictionary gives
-    (any may match, through the same aliases as Indonesian text), else a
-    cognate spelled almost alike ("patrol" ~ "patroli", "vaccine" ~ "vaksin")."""
-    cols: dict[int, float] = {}
-    for indonesian in english.translate(word):
-        for w in analyzer.surface_words(indonesian):
-            for col, weight in columns(analyzer.stem(w), 1.0).items():
-                cols.setdefault(col, weight)
-    if cols or found:
-        return cols
-    for lemma in lemmas(word):
-        cognate = vocab.correct(lemma)
-        if cognate is not None:
-            return columns(analyzer.stem(cognate), policy.variant_weight)
-    return {}
+def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> str | None:
+    """A corpus word standing in for one the corpus lacks.
+
+    Indonesian: the root of a colloquial form ("nyalahin" -> "salah"), else a
+    close spelling, unless the word is a real root word ("kopi" stays
+    unknown). English: a cognate spelled almost alike ("patrol" ~ "patroli").
+    """
+    analyzer = index.analyzer
+    if english:
+        return next(filter(None, map(vocab.correct, lemmas(word))), None)
+    root = analyzer.colloquial_root(word)
+    if root is not None and analyzer.stem(root) in index.vocabulary:
+        return root
+    return None if analyzer.is_root_word(word) else vocab.correct(word)
 
 
 def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolicy) -> QueryPlan:
     analyzer = index.analyzer
-    english = english_words(index, text) if vocab.english is not None else None
+    english = english_words(text) if vocab.english is not None else None
     query_words = english if english is not None else analyzer.query_words(text)
     groups: list[Group] = []
     context_only: dict[str, float] = {}
@@ -151,6 +139,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
     capitalised = capitalised_words(text)
 
     def columns(stem: str, factor: float) -> dict[int, float]:
+        """The word's own column and its synonyms' (at a discount)."""
         cols: dict[int, float] = {}
         col = index.vocabulary.get(stem)
         if col is not None:
@@ -165,11 +154,14 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         stem = analyzer.stem(w)
         cols = columns(stem, 1.0)
         if english is not None and vocab.english is not None:
-            cols.update(_english_columns(w, vocab.english, analyzer, columns, cols, vocab, policy))
-        elif stem not in index.vocabulary:
-            variant = analyzer.colloquial_root(w)
-            if variant is None or analyzer.stem(variant) not in index.vocabulary:
-                variant = None if analyzer.is_root_word(w) else vocab.correct(w)
+            # Names ("Putin") match as typed; any translation may match too,
+            # through the same aliases as Indonesian text.
+            for indonesian in vocab.english.translate(w):
+                for t in analyzer.surface_words(indonesian):
+                    for col, weight in columns(analyzer.stem(t), 1.0).items():
+                        cols.setdefault(col, weight)
+        if not cols:
+            variant = variant_of(index, vocab, w, english=english is not None)
             if variant is not None:
                 corrections[w] = variant
                 cols = columns(analyzer.stem(variant), policy.variant_weight)

@@ -11,7 +11,7 @@ from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.index import Index, IndexSettings, corpus_fingerprint
 from retrieval.models import Answer, Article, Corpus, Hit
-from retrieval.query import Vocabulary
+from retrieval.query import QueryPlan, Vocabulary, plan_query
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,6 @@ class Retriever:
         self.corpus = corpus
         self.index = index
         self.policy = policy or AnswerPolicy()
-        index.attach(corpus)
         self.english = english
         self._vocab = Vocabulary(index, english)
         self._rows = {
@@ -50,7 +49,7 @@ class Retriever:
             return cls(corpus, Index.build(corpus, settings), policy, english)
         fingerprint = corpus_fingerprint(corpus, settings)
         try:
-            index = cache.load(cache_dir, fingerprint, settings)
+            index = cache.load(cache_dir, fingerprint, settings, corpus)
             log.debug("index loaded from cache %s", cache_dir)
         except cache.StaleCache as why:
             if cache.cache_path(cache_dir, fingerprint).exists():
@@ -88,6 +87,10 @@ class Retriever:
 
     def ask(self, query: str, k: int = 5) -> Answer:
         return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
+
+    def plan(self, query: str) -> QueryPlan:
+        """How a query is read: its word groups, corrections and unknown words."""
+        return plan_query(self.index, self._vocab, query, self.policy.planning)
 
     def hit(self, article_id: str, paragraph: int) -> Hit:
         """Full citation of one paragraph (e.g. of an answer logged earlier).

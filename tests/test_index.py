@@ -101,12 +101,14 @@ def test_fingerprint_follows_text_and_settings(corpus: Corpus):
     assert base != corpus_fingerprint(edited, IndexSettings())
 
 
-def test_cache_round_trip(index: Index, tmp_path: Path):
+def test_cache_round_trip(index: Index, corpus: Corpus, tmp_path: Path):
     cache.save(index, tmp_path)
-    loaded = cache.load(tmp_path, index.fingerprint, index.settings)
+    loaded = cache.load(tmp_path, index.fingerprint, index.settings, corpus)
     assert loaded.vocabulary == index.vocabulary
     assert loaded.refs == index.refs
     assert loaded.duplicates == index.duplicates
+    assert loaded.surface == index.surface
+    assert loaded.texts == index.texts  # bound to the corpus on load
     assert (loaded.matrix != index.matrix).nnz == 0
     np.testing.assert_array_equal(loaded.idf, index.idf)
 
@@ -155,7 +157,8 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(
         retriever = Retriever.load(seeds_dir, cache_dir=tmp_path, english_dict=None)
     assert "rebuilt" in caplog.text
     assert retriever.ask("Siapa Yuri Ushakov?").answered
-    cache.load(tmp_path, retriever.index.fingerprint, retriever.index.settings)  # repaired
+    index = retriever.index
+    cache.load(tmp_path, index.fingerprint, index.settings, retriever.corpus)  # repaired
 
 
 def test_unwritable_cache_dir_still_answers(seeds_dir: Path, tmp_path: Path):
