@@ -48,7 +48,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
+    from dataclasses import replace
     from urllib.parse import urlsplit
 
     from bot.config import ConfigError, load_settings
@@ -60,6 +60,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Settings first: a config mistake is reported before the slow imports.
     try:
         settings = load_settings(os.environ)
+        # --seeds / --cache-dir, when given, win over the environment.
+        settings = replace(
+            settings,
+            seeds_dir=args.seeds or settings.seeds_dir,
+            index_cache_dir=args.cache_dir or settings.index_cache_dir,
+        )
         url = args.webhook_url
         if url is not None and (urlsplit(url).scheme not in ("http", "https") or " " in url):
             raise ConfigError(
@@ -103,8 +109,6 @@ def _add_stats_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     import asyncio
-    import json
-    import os
 
     from bot.config import ConfigError, load_settings, read_query_log_secret
     from bot.querylog import QueryLogError
@@ -142,12 +146,15 @@ class UsageError(Exception):
     """A user error in a subcommand's input: one line, exit 2."""
 
 
-def _seeds_default() -> Path:
-    return Path(os.environ.get("SEEDS_DIR") or "seeds")
+def _resolve_paths(args: argparse.Namespace) -> None:
+    """Fill --seeds and --cache-dir from the same settings ``run`` uses (the
+    environment and .env), so the terminal and the bot read the same corpus."""
+    from bot.config import load_settings
 
-
-def _cache_default() -> Path:
-    return Path(os.environ.get("INDEX_CACHE_DIR") or "data/index")
+    settings = load_settings(os.environ, require_token=False)
+    args.seeds = args.seeds or settings.seeds_dir
+    args.cache_dir = args.cache_dir or settings.index_cache_dir
+    args.english_dict = settings.english_dict
 
 
 def _positive(limit: int) -> Callable[[str], int]:
@@ -161,11 +168,9 @@ def _positive(limit: int) -> Callable[[str], int]:
 
 def _load(args: argparse.Namespace) -> Retriever:
     from retrieval import Retriever
-    from retrieval.english import english_dict_setting
 
     cache_dir = None if getattr(args, "no_cache", False) else args.cache_dir
-    english = english_dict_setting(os.environ.get("ENGLISH_DICT"))
-    return Retriever.load(args.seeds, cache_dir=cache_dir, english_dict=english)
+    return Retriever.load(args.seeds, cache_dir=cache_dir, english_dict=args.english_dict)
 
 
 def _print_json(obj: object) -> None:
@@ -279,16 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--seeds",
         type=Path,
-        default=_seeds_default(),
         metavar="DIR",
-        help="folder of article .txt files and metadata.toml (default: $SEEDS_DIR or seeds)",
+        help="folder of article .txt files and metadata.toml (default: SEEDS_DIR or seeds)",
     )
     common.add_argument(
         "--cache-dir",
         type=Path,
-        default=_cache_default(),
         metavar="DIR",
-        help="index cache folder (default: $INDEX_CACHE_DIR or data/index)",
+        help="index cache folder (default: INDEX_CACHE_DIR or data/index)",
     )
     parser = argparse.ArgumentParser(
         prog="tanyaberita",
@@ -335,12 +338,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.config import ConfigError
     from retrieval.models import CorpusError
 
     args = build_parser().parse_args(argv)
     try:
+        if args.func is not cmd_run:  # run reads (and checks) its settings itself
+            _resolve_paths(args)
         rc: int = args.func(args)
-    except (CorpusError, UsageError) as exc:
+    except (CorpusError, UsageError, ConfigError) as exc:
         print(f"tanyaberita: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

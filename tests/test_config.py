@@ -322,6 +322,32 @@ def test_corpus_error_at_startup_is_one_line(
     assert not standin.calls("getUpdates")
 
 
+def test_run_seeds_option_wins_over_the_environment(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", standin.token)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    assert run_cli(["run", "--seeds", str(bare_env / "option-seeds")]) == 2
+    assert "option-seeds" in one_error_line(capsys.readouterr().err)
+
+
+def test_terminal_commands_read_the_same_env_file_as_run(
+    bare_env: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (bare_env / ".env").write_text(f"SEEDS_DIR={seeds_dir}\nENGLISH_DICT=none\n", "utf-8")
+    assert run_cli(["latest", "-n", "1"]) == 0
+    assert "VOI" in capsys.readouterr().out
+    (bare_env / ".env").write_text("SEEDS_DIR=elsewhere\n", "utf-8")
+    assert run_cli(["latest"]) == 2
+    assert "elsewhere" in one_error_line(capsys.readouterr().err)
+    (bare_env / ".env").write_text("LOG_LEVEL=LOUD\n", "utf-8")
+    assert run_cli(["ask", "halo"]) == 2
+    assert "LOG_LEVEL" in one_error_line(capsys.readouterr().err)
+
+
 @pytest.mark.usefixtures("restore_logging")
 def test_rejected_token_is_one_line_without_the_token(
     bare_env: Path,
