@@ -307,8 +307,11 @@ def _summarise(row: dict[str, Any], built: Step, asked: Step | None) -> None:
         hit10_lenient=sum(1 for r in result["lenient_ranks"] if r) / max(len(ranks), 1),
         ranks=ranks,
     )
-    if "verbatim" in result:
-        row["verbatim"] = result["verbatim"]
+    for key in ("verbatim", "grouped_ranks", "planned_words"):
+        if key in result:
+            row[key] = result[key]
+    if "grouped_ranks" in result:
+        row["hit10_grouped"] = sum(1 for r in result["grouped_ranks"] if r) / max(len(ranks), 1)
 
 
 def run(
@@ -436,6 +439,11 @@ def table(report: dict[str, Any]) -> str:
                 f"- {row['corpus']}: {len(verbatim['missing'])} of {verbatim['targets']} target "
                 f"paragraphs are not verbatim in the project's cleaned corpus ({why or 'none'})."
             )
+            if row.get("hit10_grouped") is not None:
+                notes.append(
+                    f'- {row["corpus"]}: project hit@10 counting a target shown as "also '
+                    f'reported by" under a near-duplicate paragraph: {row["hit10_grouped"]:.3f}.'
+                )
     for name, info in report["corpora"].items():
         if info.get("articles_refused"):
             notes.append(

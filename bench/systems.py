@@ -175,11 +175,36 @@ def load_project(work: Path, out: Path) -> Search:
 
     retriever = Retriever.load(work / "seeds", cache_dir=out)
 
+    answers: list[Any] = []
+
     def search(question: str) -> list[str]:
-        return [hit.text for hit in retriever.ask(question, k=TOP_K).hits]
+        answer = retriever.ask(question, k=TOP_K)
+        answers.append(answer)
+        return [hit.text for hit in answer.hits]
 
     search.retriever = retriever  # type: ignore[attr-defined]
+    search.answers = answers  # type: ignore[attr-defined]
     return search
+
+
+def _project_details(search: Search, items: Sequence[KnownItem]) -> dict[str, Any]:
+    """Per query: the rank when a target shown under a near-duplicate ("also
+    reported by") counts too, and how many query words the planner kept."""
+    retriever = search.retriever  # type: ignore[attr-defined]
+    paragraphs = {a.id: a.paragraphs for a in retriever.corpus.articles}
+    grouped: list[int] = []
+    kept_words: list[int] = []
+    for item, answer in zip(items, search.answers, strict=True):  # type: ignore[attr-defined]
+        rank = 0
+        for number, hit in enumerate(answer.hits, 1):
+            texts = [hit.text]
+            texts += [paragraphs[s.article_id][s.paragraph - 1] for s in hit.also_reported_by]
+            if any(found_at([t], item.target)[1] for t in texts):
+                rank = number
+                break
+        grouped.append(rank)
+        kept_words.append(len(retriever.plan(item.query).words))
+    return {"grouped_ranks": grouped, "planned_words": kept_words}
 
 
 LOADERS: dict[str, tuple[str, Callable[[Path, Path], Search]]] = {
@@ -269,6 +294,7 @@ def run_queries(system: str, work: Path, out: Path) -> dict[str, Any]:
     }
     if system == "project":
         result["verbatim"] = _verbatim_report(search, items)
+        result.update(_project_details(search, items))
     return result
 
 
