@@ -44,6 +44,21 @@ class Source:
     author: str | None = None
 
 
+# How an archive article arrived: a saved file, a fetched URL, or a feed entry.
+AddedVia = Literal["file", "url", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """When, how and by whom an article was added to the archive (seeds have none)."""
+
+    via: AddedVia
+    ref: str  # the file path, URL or feed entry URL it came from
+    at: datetime  # timezone-aware
+    by: str | None = None  # pseudonym of the admin who added it; None from the terminal
+    feed: str | None = None  # the feed's URL, for via="feed"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news article: its source (for citations) and its cleaned body paragraphs."""
@@ -53,6 +68,7 @@ class Article:
     source: Source
     provenance: Mapping[str, Provenance]
     paragraphs: tuple[str, ...]
+    added: Added | None = None
 
 
 @dataclass(frozen=True, slots=True)
