@@ -573,11 +573,13 @@ class QueryLog:
         if self._closing:
             return
         self._closing = True
-        task, self._retry_task = self._retry_task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        # Take the lock first: a retry that is writing finishes its batch (cancelling
+        # it mid-COMMIT could write the batch twice); one that waits or sleeps stops.
         async with self._write_lock:
+            task, self._retry_task = self._retry_task, None
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
             if self._pending:
                 try:
                     await self._write_pending()

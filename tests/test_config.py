@@ -657,3 +657,26 @@ def test_stats_plot_writes_a_png(bare_env: Path, capsys: pytest.CaptureFixture[s
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 360)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_run_with_a_corrupt_log_exits_2_naming_the_repair(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+    seeds_dir: Path,
+) -> None:
+    log_path = bare_env / "q.sqlite3"
+    log_path.write_bytes(b"\x00garbage, not SQLite" * 500)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", standin.token)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    monkeypatch.setenv("QUERY_LOG_PATH", str(log_path))
+    monkeypatch.setenv("QUERY_LOG_SECRET", "s3cret")
+    monkeypatch.setenv("SEEDS_DIR", str(seeds_dir))
+    monkeypatch.setenv("ENGLISH_DICT", "none")
+    assert run_cli(["run"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert str(log_path) in line
+    assert "tanyaberita stats --repair" in line
+    assert not standin.calls("getUpdates")
