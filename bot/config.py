@@ -286,7 +286,7 @@ def ensure_query_log_secret(settings: Settings) -> bytes:
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            os.link(tmp, path)
+            _link_or_create(tmp, path, value)
         except FileExistsError:
             # Another process won the race; use its secret.
             found = _read_secret_file(path)
@@ -303,3 +303,21 @@ def ensure_query_log_secret(settings: Settings) -> bytes:
         path,
     )
     return value.encode()
+
+
+def _link_or_create(tmp: Path, path: Path, value: str) -> None:
+    """Publish the complete file ``tmp`` as ``path``; FileExistsError if ``path`` exists.
+
+    Where the file system has no hard links, fall back to an O_EXCL create (a racing
+    reader may then briefly see an empty file, which it reports as "is empty").
+    """
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")

@@ -590,6 +590,12 @@ class QueryLog:
                         len(self._pending),
                         exc,
                     )
+            if self.dropped:
+                logger.error(
+                    "query log %s: %d rows were dropped while it could not be written",
+                    self._path,
+                    self.dropped,
+                )
             self._closed = True
             db, self._db = self._db, None
             if db is not None:

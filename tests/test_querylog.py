@@ -891,3 +891,29 @@ async def test_prune_job_applies_the_retention_setting(log: QueryLog) -> None:
     await logmaint.prune_job(no_services)  # shutting down: nothing to prune, no error
     # The job queue it is registered on exists (python-telegram-bot[job-queue]).
     assert ApplicationBuilder().token("123:abc").build().job_queue is not None
+
+
+async def test_full_disk_while_running_queues_rows_until_space_returns(
+    log: QueryLog, db_path: Path
+) -> None:
+    await log.record(rec(query="q0"))
+    # SQLITE_FULL without filling a real disk: cap this connection's file size.
+    db = log._db
+    assert db is not None
+    (pages,), *_ = await db.execute_fetchall("PRAGMA page_count")
+    await db.execute(f"PRAGMA max_page_count = {int(pages)}")
+    big = "x" * 20_000  # needs new pages
+    assert await log.record(rec(query=big)) is None
+    assert await log.record(rec(query="q2")) is None  # queued behind it, in order
+    assert log.pending == 2
+    await db.execute("PRAGMA max_page_count = 1073741823")  # space again
+    for _ in range(200):
+        if not log.pending:
+            break
+        await asyncio.sleep(0.05)
+    assert log.pending == 0
+    assert [q[:2] for (q,) in sql(db_path, "SELECT query FROM queries ORDER BY id")] == [
+        "q0",
+        "xx",
+        "q2",
+    ]
