@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from retrieval.english import DEFAULT_DICT, english_dict_setting
+from retrieval.english import DEFAULT_DICT
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def load_settings(
         admin_user_ids=_admin_ids(get("ADMIN_USER_IDS")),
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
-        english_dict=english_dict_setting(get("ENGLISH_DICT")),
+        english_dict=_english_dict(get("ENGLISH_DICT")),
     )
 
 
@@ -181,6 +181,15 @@ def _log_level(value: str | None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
     return level
+
+
+def _english_dict(value: str | None) -> Path | None:
+    """``ENGLISH_DICT``: unset -> the Debian path; "none"/"off" -> English disabled."""
+    if value is None:
+        return DEFAULT_DICT
+    if value.casefold() in {"none", "off", "no", "0", "false"}:
+        return None
+    return Path(value)
 
 
 def _webhook_secret(value: str | None) -> str | None:
