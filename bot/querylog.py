@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import hmac
 import logging
@@ -379,12 +380,13 @@ def describe_error(path: Path, exc: BaseException) -> str:
     """One line naming the file, what is wrong and how to fix it."""
     name = getattr(exc, "sqlite_errorname", "")
     detail = " ".join(str(exc).split())
-    if name == "SQLITE_READONLY" or isinstance(exc, PermissionError):
+    code = getattr(exc, "errno", None)
+    if name == "SQLITE_READONLY" or code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (
             f"query log {path} is read-only ({detail}); make the file and its folder writable"
             " by the bot's user, or point QUERY_LOG_PATH at a writable file"
         )
-    if name == "SQLITE_FULL" or getattr(exc, "errno", None) == 28:  # ENOSPC
+    if name == "SQLITE_FULL" or code == errno.ENOSPC:
         return (
             f"query log {path}: the disk is full ({detail}); free some space or point"
             " QUERY_LOG_PATH at another disk"
@@ -771,15 +773,30 @@ class QueryLog:
                 )
 
     async def _write_pending(self) -> int:
-        """Write the queued rows in order, a batch per transaction; returns how many."""
-        written = 0
+        """Write the queued rows in order, a batch per transaction; returns how many.
+
+        A row the database refuses for good (not a lock, space or I/O problem) would
+        block the queue: the batch is then retried row by row and that row dropped.
+        """
+        written, size = 0, RETRY_BATCH
         while self._pending:
             db = await self._writable()
-            batch = [self._pending[i] for i in range(min(RETRY_BATCH, len(self._pending)))]
+            batch = [self._pending[i] for i in range(min(size, len(self._pending)))]
             await db.execute("BEGIN IMMEDIATE")
             try:
                 await db.executemany(INSERT_SQL, batch)
                 await db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                await _rollback(db)
+                if _transient(exc):
+                    raise
+                if len(batch) > 1:
+                    size = 1  # find the refused row
+                    continue
+                self._pending.popleft()
+                self.dropped += 1
+                logger.error("query log %s refused a queued row (%s); dropped it", self._path, exc)
+                continue
             except BaseException:
                 await _rollback(db)
                 raise

@@ -917,3 +917,28 @@ async def test_full_disk_while_running_queues_rows_until_space_returns(
         "xx",
         "q2",
     ]
+
+
+async def test_a_queued_row_the_database_refuses_does_not_block_the_others(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with await QueryLog.open(db_path, secret=SECRET, busy_timeout=0.05) as log:
+        sql(
+            db_path,
+            "CREATE TRIGGER refuse BEFORE INSERT ON queries WHEN NEW.query = 'racun'"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        locker = hold_write_lock(db_path)
+        try:
+            for query in ("q1", "racun", "q3"):
+                assert await log.record(rec(query=query)) is None
+        finally:
+            locker.rollback()
+            locker.close()
+        for _ in range(200):
+            if not log.pending:
+                break
+            await asyncio.sleep(0.05)
+        assert (log.pending, log.dropped) == (0, 1)
+    assert sql(db_path, "SELECT query FROM queries ORDER BY id") == [("q1",), ("q3",)]
+    assert "refused a queued row" in caplog.text
