@@ -27,12 +27,12 @@ EMPTY_ARCHIVE = "Arsip berita saya masih kosong."
 
 def _article_line(a: Article, *, with_outlet: bool = True) -> str:
     bits = []
-    if (day := format_day(a.published)) is not None:
+    if (day := format_day(a.source.published)) is not None:
         bits.append(day)
     if with_outlet:
-        bits.append(a.outlet or UNKNOWN_OUTLET)
+        bits.append(a.source.outlet or UNKNOWN_OUTLET)
     lead = e(" · ".join(bits))
-    title = link(clip(a.title or UNKNOWN_TITLE, 300), a.url)
+    title = link(clip(a.source.title or UNKNOWN_TITLE, 300), a.source.url)
     return f"{lead} — {title}" if lead else title
 
 
@@ -40,7 +40,7 @@ def render_sources(articles: Iterable[Article]) -> str:
     """The archive's sources grouped per outlet, newest first within each."""
     groups: dict[str, list[Article]] = {}
     for a in articles:
-        groups.setdefault(a.outlet or UNKNOWN_OUTLET, []).append(a)
+        groups.setdefault(a.source.outlet or UNKNOWN_OUTLET, []).append(a)
     if not groups:
         return EMPTY_ARCHIVE
     count = sum(len(v) for v in groups.values())
@@ -57,7 +57,8 @@ def render_sources(articles: Iterable[Article]) -> str:
 
 def _published_key(a: Article) -> tuple[bool, float]:
     # Undated articles sort as oldest; timestamps avoid naive/aware comparisons.
-    return (a.published is not None, a.published.timestamp() if a.published else 0.0)
+    published = a.source.published
+    return (published is not None, published.timestamp() if published else 0.0)
 
 
 def render_related(query: str, related: Sequence[tuple[Article, float]]) -> str:

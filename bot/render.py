@@ -17,7 +17,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from retrieval.dates import format_date
-from retrieval.models import Hit, SeenElsewhere
+from retrieval.models import Hit, SeenElsewhere, Source
 from retrieval.text import sentence_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit, after entity parsing
@@ -107,15 +107,15 @@ def format_day(dt: datetime | None, *, with_time: bool = False) -> str | None:
     return format_date(dt, with_time=with_time) if dt is not None else None
 
 
-def outlet_date(outlet: str | None, published: datetime | None) -> str:
-    parts = [outlet or UNKNOWN_OUTLET]
-    if (day := format_day(published)) is not None:
+def outlet_date(source: Source) -> str:
+    parts = [source.outlet or UNKNOWN_OUTLET]
+    if (day := format_day(source.published)) is not None:
         parts.append(day)
     return ", ".join(parts)
 
 
 def _elsewhere(items: Sequence[SeenElsewhere], *, limit: int = 3) -> str:
-    shown = [e(outlet_date(s.outlet, s.published)) for s in items[:limit]]
+    shown = [e(outlet_date(s.source)) for s in items[:limit]]
     if len(items) > limit:
         shown.append(f"dan {len(items) - limit} lainnya")
     return "; ".join(shown)
@@ -123,8 +123,9 @@ def _elsewhere(items: Sequence[SeenElsewhere], *, limit: int = 3) -> str:
 
 def source_lines(hit: Hit) -> str:
     """The source under an answer: outlet, Indonesian date, title (linked when known)."""
-    title = clip(hit.title or UNKNOWN_TITLE, 300)
-    lines = [f"📰 <b>{e(outlet_date(hit.outlet, hit.published))}</b> — {link(title, hit.url)}"]
+    source = hit.source
+    title = clip(source.title or UNKNOWN_TITLE, 300)
+    lines = [f"📰 <b>{e(outlet_date(source))}</b> — {link(title, source.url)}"]
     if hit.also_reported_by:
         lines.append(f"Juga diberitakan: {_elsewhere(hit.also_reported_by)}")
     return "\n".join(lines)
@@ -225,8 +226,9 @@ def answer_keyboard(hit: Hit, *, next_rank: int | None) -> InlineKeyboardMarkup 
     row = []
     if next_rank is not None:
         row.append(InlineKeyboardButton("Hasil lain", callback_data=more_callback_data(next_rank)))
-    if hit.url and _is_http_url(hit.url):
-        row.append(InlineKeyboardButton("Baca artikel", url=hit.url))
+    url = hit.source.url
+    if url and _is_http_url(url):
+        row.append(InlineKeyboardButton("Baca artikel", url=url))
     return InlineKeyboardMarkup([row]) if row else None
 
 
@@ -235,28 +237,30 @@ def answer_keyboard(hit: Hit, *, next_rank: int | None) -> InlineKeyboardMarkup 
 
 def render_citation(hit: Hit) -> str:
     """The full citation of one answered paragraph."""
+    source = hit.source
+    published = format_day(source.published, with_time=source.has_time)
     rows = [
         "<b>Sumber jawaban ini</b>",
-        f"Media: {e(hit.outlet or UNKNOWN_OUTLET)}",
-        f"Judul: {e(clip(hit.title or UNKNOWN_TITLE, 400))}",
-        f"Terbit: {e(format_day(hit.published, with_time=hit.has_time) or 'tidak diketahui')}",
+        f"Media: {e(source.outlet or UNKNOWN_OUTLET)}",
+        f"Judul: {e(clip(source.title or UNKNOWN_TITLE, 400))}",
+        f"Terbit: {e(published or 'tidak diketahui')}",
     ]
-    if hit.url and _is_http_url(hit.url):
-        rows.append(f"Tautan: {link(clip(hit.url, 500), hit.url)}")
+    if source.author:
+        rows.append(f"Penulis: {e(clip(source.author, 200))}")
+    if source.url and _is_http_url(source.url):
+        rows.append(f"Tautan: {link(clip(source.url, 500), source.url)}")
     else:
         rows.append("Tautan: tidak diketahui")
     rows.append(f"Paragraf: ke-{hit.paragraph}")
-    if hit.wires:
-        rows.append(f"Kantor berita yang dikutip: {e(', '.join(hit.wires))}")
+    if source.wires:
+        rows.append(f"Kantor berita yang dikutip: {e(', '.join(source.wires))}")
     else:
         rows.append("Kantor berita yang dikutip: tidak ada")
     if hit.also_reported_by:
         rows.append("Juga diberitakan:")
         for s in hit.also_reported_by[:10]:
-            title = clip(s.title or UNKNOWN_TITLE, 200)
-            rows.append(
-                f"• {e(outlet_date(s.outlet, s.published))}, paragraf ke-{s.paragraph}: {e(title)}"
-            )
+            title = clip(s.source.title or UNKNOWN_TITLE, 200)
+            rows.append(f"• {e(outlet_date(s.source))}, paragraf ke-{s.paragraph}: {e(title)}")
     return fit_lines(rows, MAX_MESSAGE)
 
 
@@ -264,11 +268,11 @@ def render_citation(hit: Hit) -> str:
 
 
 def inline_title(hit: Hit) -> str:
-    return clip(hit.title or hit.outlet or UNKNOWN_TITLE, 100)
+    return clip(hit.source.title or hit.source.outlet or UNKNOWN_TITLE, 100)
 
 
 def inline_description(hit: Hit) -> str:
-    lead = outlet_date(hit.outlet, hit.published)
+    lead = outlet_date(hit.source)
     return clip(f"{lead}: {hit.highlight or hit.text}", 200)
 
 

@@ -31,9 +31,10 @@ def date_text(published: datetime | None, has_time: bool = False) -> str:
 
 
 def source_line(hit: Hit) -> str:
-    parts = [hit.outlet or "Sumber tidak diketahui", date_text(hit.published)]
-    if hit.title:
-        parts.append(f"“{hit.title}”")
+    source = hit.source
+    parts = [source.outlet or "Sumber tidak diketahui", date_text(source.published)]
+    if source.title:
+        parts.append(f"“{source.title}”")
     parts.append(f"paragraf {hit.paragraph}")
     return " · ".join(parts)
 
@@ -47,11 +48,12 @@ def format_answer(answer: Answer, *, ansi: bool = False, alternatives: int = 0) 
         )
     best = answer.best
     lines = [textwrap.fill(emphasise(best, ansi), WIDTH), "", f"— {source_line(best)}"]
-    if best.url:
-        lines.append(f"  {best.url}")
+    if best.source.url:
+        lines.append(f"  {best.source.url}")
     if best.also_reported_by:
         others = ", ".join(
-            f"{s.outlet or s.article_id} ({date_text(s.published)})" for s in best.also_reported_by
+            f"{s.source.outlet or s.article_id} ({date_text(s.source.published)})"
+            for s in best.also_reported_by
         )
         lines.append(f"  Juga diberitakan: {others}")
     for i, hit in enumerate(answer.hits[1 : 1 + alternatives], start=2):
@@ -63,24 +65,26 @@ def format_answer(answer: Answer, *, ansi: bool = False, alternatives: int = 0) 
 def format_articles(articles: Iterable[Article]) -> str:
     lines = []
     for a in articles:
-        lines.append(f"{date_text(a.published)} · {a.outlet or '?'} · {a.title or a.id}")
-        if a.url:
-            lines.append(f"    {a.url}")
+        src = a.source
+        lines.append(f"{date_text(src.published)} · {src.outlet or '?'} · {src.title or a.id}")
+        if src.url:
+            lines.append(f"    {src.url}")
     return "\n".join(lines)
 
 
 def format_sources(articles: Iterable[Article]) -> str:
     by_outlet: dict[str, list[Article]] = {}
     for a in articles:
-        by_outlet.setdefault(a.outlet or "Sumber tidak diketahui", []).append(a)
+        by_outlet.setdefault(a.source.outlet or "Sumber tidak diketahui", []).append(a)
     blocks = []
     for outlet in sorted(by_outlet, key=str.casefold):
-        items = sorted(by_outlet[outlet], key=lambda a: a.published is None)
+        items = sorted(by_outlet[outlet], key=lambda a: a.source.published is None)
         lines = [f"{outlet} ({len(items)} artikel)"]
         for a in items:
-            lines.append(f"  {date_text(a.published, a.has_time)} · {a.title or a.id}")
-            lines.append(f"    {a.url or '(URL tidak diketahui)'}")
-            if a.wires:
-                lines.append(f"    mengutip: {', '.join(a.wires)}")
+            src = a.source
+            lines.append(f"  {date_text(src.published, src.has_time)} · {src.title or a.id}")
+            lines.append(f"    {src.url or '(URL tidak diketahui)'}")
+            if src.wires:
+                lines.append(f"    mengutip: {', '.join(src.wires)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -5,12 +5,29 @@ Pure: no Telegram, no event loop. Functions take data and return data.
 
 from typing import TYPE_CHECKING, Any
 
-from retrieval.models import Answer, Article, Corpus, CorpusError, Hit, SeenElsewhere
+from retrieval.models import (
+    Answer,
+    Article,
+    Corpus,
+    CorpusError,
+    Hit,
+    SeenElsewhere,
+    Source,
+)
 
 if TYPE_CHECKING:
     from retrieval.retriever import Retriever
 
-__all__ = ["Answer", "Article", "Corpus", "CorpusError", "Hit", "Retriever", "SeenElsewhere"]
+__all__ = [
+    "Answer",
+    "Article",
+    "Corpus",
+    "CorpusError",
+    "Hit",
+    "Retriever",
+    "SeenElsewhere",
+    "Source",
+]
 
 
 def __getattr__(name: str) -> Any:

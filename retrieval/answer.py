@@ -115,8 +115,8 @@ def _seen_elsewhere(index: Index, corpus: Corpus, row: int) -> tuple[SeenElsewhe
     for other in index.duplicates.get(row, ()):
         ref = index.refs[other]
         a = corpus.articles[ref.article]
-        seen.append(SeenElsewhere(a.id, ref.number, a.outlet, a.published, a.has_time, a.title))
-    seen.sort(key=lambda s: (s.published is None, s.published or 0, s.article_id))
+        seen.append(SeenElsewhere(a.id, ref.number, a.source))
+    seen.sort(key=lambda s: (s.source.published is None, s.source.published or 0, s.article_id))
     return tuple(seen)
 
 
@@ -132,12 +132,7 @@ def make_hit(
         score=round(score, 6),
         text=text,
         highlight=highlight(index, text, weights),
-        outlet=article.outlet,
-        title=article.title,
-        published=article.published,
-        has_time=article.has_time,
-        url=article.url,
-        wires=article.wires,
+        source=article.source,
         also_reported_by=_seen_elsewhere(index, corpus, row),
     )
 

@@ -15,7 +15,7 @@ from retrieval.metadata import (
     read_utf8,
     stated_metadata,
 )
-from retrieval.models import Article, Corpus, CorpusError
+from retrieval.models import Article, Corpus, CorpusError, Source
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def load_corpus(seeds_dir: Path, metadata_path: Path | None = None) -> Corpus:
         article = _load_article(path, entries.get(path.stem))
         articles.append(article)
         if path.stem not in entries:
-            missing = [f for f in EXPECTED_FIELDS if getattr(article, f) is None]
+            missing = [f for f in EXPECTED_FIELDS if getattr(article.source, f) is None]
             warning = f"{display_path(path)}: no metadata entry; missing {', '.join(missing)}"
             logger.warning(warning)
             warnings.append(warning)
@@ -72,12 +72,14 @@ def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
     return Article(
         id=path.stem,
         path=path,
-        outlet=meta.outlet,
-        title=meta.title,
-        published=meta.published,
-        has_time=meta.has_time,
-        url=meta.url,
-        wires=meta.wires or (),
+        source=Source(
+            outlet=meta.outlet,
+            title=meta.title,
+            published=meta.published,
+            has_time=meta.has_time,
+            url=meta.url,
+            wires=meta.wires or (),
+        ),
         provenance=meta.provenance,
         paragraphs=cleaned.paragraphs,
     )

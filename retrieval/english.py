@@ -41,15 +41,6 @@ _PARENS = re.compile(r"\([^)]*\)")
 _NUMBERED_TAIL = re.compile(r"\s*\d+\.\s*$")
 
 
-def english_dict_setting(value: str | None) -> Path | None:
-    """``ENGLISH_DICT``: unset -> the Debian path; "none"/"off" -> disabled."""
-    if value is None or not value.strip():
-        return DEFAULT_DICT
-    if value.strip().casefold() in {"none", "off", "no", "0", "false"}:
-        return None
-    return Path(value.strip())
-
-
 def _b64(text: str) -> int:
     n = 0
     for c in text:

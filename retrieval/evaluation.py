@@ -130,19 +130,7 @@ def baseline(corpus: Corpus) -> Callable[[str], Answer]:
         scores = (matrix @ vectorizer.transform([query]).T).toarray().ravel()
         article, n = refs[int(scores.argmax())]
         text = article.paragraphs[n]
-        hit = Hit(
-            article.id,
-            n + 1,
-            float(scores.max()),
-            text,
-            text,
-            article.outlet,
-            article.title,
-            article.published,
-            article.has_time,
-            article.url,
-            article.wires,
-        )
+        hit = Hit(article.id, n + 1, float(scores.max()), text, text, article.source)
         return Answer(query, True, (hit,))
 
     return ask

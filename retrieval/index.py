@@ -60,9 +60,10 @@ class ParagraphRef:
 
 
 def article_context_text(article: Article) -> str:
-    parts = [article.title or "", article.outlet or ""]
-    if article.published is not None:
-        parts.append(format_date(article.published))
+    source = article.source
+    parts = [source.title or "", source.outlet or ""]
+    if source.published is not None:
+        parts.append(format_date(source.published))
     return " ".join(parts)
 
 

@@ -26,21 +26,49 @@ class CorpusError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
-    """One news article: its metadata and its cleaned body paragraphs."""
+class Source:
+    """Where an article comes from: everything a citation prints.
 
-    id: str  # seed file name without ".txt", e.g. "003_8b1db099ec59a2e9"
-    path: Path
+    An article owns one; every hit, listing and citation reads the same object,
+    so a new citation field is added here and nowhere else.
+    """
+
     outlet: str | None
     title: str | None
     # Timezone-aware. When only the day is known, midnight local time and
     # ``has_time`` False, so nobody prints a time that was never published.
     published: datetime | None
-    has_time: bool
-    url: str | None
-    wires: tuple[str, ...]
+    has_time: bool = False
+    url: str | None = None
+    wires: tuple[str, ...] = ()
+    author: str | None = None
+
+
+# How an archive article arrived: a saved file, a fetched URL, or a feed entry.
+AddedVia = Literal["file", "url", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """When, how and by whom an article was added to the archive (seeds have none)."""
+
+    via: AddedVia
+    ref: str  # the file path, URL or feed entry URL it came from
+    at: datetime  # timezone-aware
+    by: str | None = None  # pseudonym of the admin who added it; None from the terminal
+    feed: str | None = None  # the feed's URL, for via="feed"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its source (for citations) and its cleaned body paragraphs."""
+
+    id: str  # file name without ".txt", e.g. "003_8b1db099ec59a2e9"
+    path: Path
+    source: Source
     provenance: Mapping[str, Provenance]
     paragraphs: tuple[str, ...]
+    added: Added | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +84,9 @@ class Corpus:
 
     def newest(self, n: int) -> list[Article]:
         """The n most recently published articles; undated ones last."""
-        dated = [a for a in self.articles if a.published is not None]
-        undated = [a for a in self.articles if a.published is None]
-        dated.sort(key=lambda a: cast(datetime, a.published), reverse=True)
+        dated = [a for a in self.articles if a.source.published is not None]
+        undated = [a for a in self.articles if a.source.published is None]
+        dated.sort(key=lambda a: cast(datetime, a.source.published), reverse=True)
         return (dated + undated)[: max(n, 0)]
 
 
@@ -68,27 +96,19 @@ class SeenElsewhere:
 
     article_id: str
     paragraph: int  # 1-based
-    outlet: str | None
-    published: datetime | None
-    has_time: bool
-    title: str | None
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked paragraph with everything needed to cite it."""
+    """One ranked paragraph and the source that cites it."""
 
     article_id: str
     paragraph: int  # 1-based number of the paragraph within its article
     score: float
     text: str
     highlight: str  # the best-matching sentence(s) of ``text``, verbatim
-    outlet: str | None
-    title: str | None
-    published: datetime | None
-    has_time: bool
-    url: str | None
-    wires: tuple[str, ...]
+    source: Source
     also_reported_by: tuple[SeenElsewhere, ...] = ()
 
 
@@ -104,6 +124,9 @@ class Answer:
     answered: bool
     hits: tuple[Hit, ...]
     reason: str | None = None
+    # Informative question words the best candidate lacks (what a decline
+    # can name: "Saya tidak menemukan apa pun tentang Prancis").
+    missing: tuple[str, ...] = ()
 
     @property
     def best(self) -> Hit | None:

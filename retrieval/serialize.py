@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from retrieval.models import Answer, Article, Hit, SeenElsewhere
+from retrieval.models import Answer, Article, Hit, SeenElsewhere, Source
 
 
 def iso_published(published: datetime | None, has_time: bool) -> str | None:
@@ -15,13 +15,24 @@ def iso_published(published: datetime | None, has_time: bool) -> str | None:
     return published.isoformat() if has_time else published.date().isoformat()
 
 
-def seen_to_dict(s: SeenElsewhere) -> dict[str, Any]:
+def source_to_dict(s: Source) -> dict[str, Any]:
+    """A citation's fields, flat, in the order a reader scans them."""
     return {
-        "article_id": s.article_id,
-        "paragraph": s.paragraph,
         "outlet": s.outlet,
         "title": s.title,
         "published": iso_published(s.published, s.has_time),
+        "url": s.url,
+        "wires": list(s.wires),
+        "author": s.author,
+    }
+
+
+def seen_to_dict(s: SeenElsewhere) -> dict[str, Any]:
+    source = source_to_dict(s.source)
+    return {
+        "article_id": s.article_id,
+        "paragraph": s.paragraph,
+        **{k: source[k] for k in ("outlet", "title", "published")},
     }
 
 
@@ -32,11 +43,7 @@ def hit_to_dict(h: Hit) -> dict[str, Any]:
         "score": round(h.score, 4),
         "text": h.text,
         "highlight": h.highlight,
-        "outlet": h.outlet,
-        "title": h.title,
-        "published": iso_published(h.published, h.has_time),
-        "url": h.url,
-        "wires": list(h.wires),
+        **source_to_dict(h.source),
         "also_reported_by": [seen_to_dict(s) for s in h.also_reported_by],
     }
 
@@ -52,11 +59,7 @@ def answer_to_dict(a: Answer) -> dict[str, Any]:
 def article_to_dict(a: Article) -> dict[str, Any]:
     return {
         "article_id": a.id,
-        "outlet": a.outlet,
-        "title": a.title,
-        "published": iso_published(a.published, a.has_time),
-        "url": a.url,
-        "wires": list(a.wires),
+        **source_to_dict(a.source),
         "paragraphs": len(a.paragraphs),
         "provenance": dict(a.provenance),
     }

@@ -9,12 +9,13 @@ import asyncio
 import os
 import sqlite3
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from retrieval.dates import WIB
-from retrieval.models import Hit, SeenElsewhere
+from retrieval.models import Hit, SeenElsewhere, Source
 from tests.botapi_standin import EntityParseError, parse_telegram_html, utf16_len
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,19 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    "QUERY_LOG_RETENTION_DAYS",  # qlog
 )
+
+
+SOURCE = Source(
+    outlet="Republika",
+    title="China-Rusia Kompak Tolak Intervensi Barat",
+    published=datetime(2021, 12, 17, 2, 5, tzinfo=WIB),
+    has_time=True,
+    url="https://www.republika.co.id/berita/r47avt459/chinarusia-kompak-tolak-intervensi-barat",
+    wires=("Xinhua", "Reuters"),
+)
+_SOURCE_FIELDS = frozenset(Source.__dataclass_fields__)
 
 
 def make_hit(
@@ -44,21 +57,18 @@ def make_hit(
     highlight: str = "Kalimat kedua yang penting.",
     **overrides: Any,
 ) -> Hit:
+    """A hit on the seed article 003; source fields (outlet, url, ...) may be overridden too."""
+    source = replace(SOURCE, **{k: v for k, v in overrides.items() if k in _SOURCE_FIELDS})
     fields: dict[str, Any] = {
         "article_id": "003_8b1db099ec59a2e9",
         "paragraph": 8,
         "score": 1.25,
         "text": text,
         "highlight": highlight,
-        "outlet": "Republika",
-        "title": "China-Rusia Kompak Tolak Intervensi Barat",
-        "published": datetime(2021, 12, 17, 2, 5, tzinfo=WIB),
-        "has_time": True,
-        "url": "https://www.republika.co.id/berita/r47avt459/chinarusia-kompak-tolak-intervensi-barat",
-        "wires": ("Xinhua", "Reuters"),
+        "source": source,
         "also_reported_by": (),
     }
-    fields.update(overrides)
+    fields.update({k: v for k, v in overrides.items() if k not in _SOURCE_FIELDS})
     return Hit(**fields)
 
 
@@ -66,10 +76,12 @@ def elsewhere(outlet: str = "Republika", day: int = 23) -> SeenElsewhere:
     return SeenElsewhere(
         article_id="000_8799c207de8e574e",
         paragraph=6,
-        outlet=outlet,
-        published=datetime(2021, 12, day, 14, 4, tzinfo=WIB),
-        has_time=True,
-        title="Rusia-China Kolaborasi Kembangkan Senjata Berteknologi Canggih",
+        source=Source(
+            outlet=outlet,
+            published=datetime(2021, 12, day, 14, 4, tzinfo=WIB),
+            has_time=True,
+            title="Rusia-China Kolaborasi Kembangkan Senjata Berteknologi Canggih",
+        ),
     )
 
 

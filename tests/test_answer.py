@@ -23,10 +23,11 @@ def test_trade_question_cites_republika(retriever: Retriever):
     assert "123 miliar dolar AS" in best.text
     assert "123 miliar dolar AS" in best.highlight and best.highlight in best.text
     assert best.highlight != best.text  # one sentence, not the whole paragraph
-    assert best.outlet == "Republika"
-    assert best.published is not None and format_date(best.published) == "17 Desember 2021"
+    assert best.source.outlet == "Republika"
+    published = best.source.published
+    assert published is not None and format_date(published) == "17 Desember 2021"
     assert best.article_id == "003_8b1db099ec59a2e9" and best.paragraph == 8
-    assert best.url and best.url.startswith("https://www.republika.co.id/")
+    assert best.source.url and best.source.url.startswith("https://www.republika.co.id/")
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_duplicate_text_is_one_result_that_says_where_else(retriever: Retriever)
     assert best is not None
     (other,) = best.also_reported_by
     assert {best.article_id[:3], other.article_id[:3]} == {"000", "003"}
-    assert other.outlet == "Republika"
+    assert other.source.outlet == "Republika"
     # The copy is not offered again as an alternative.
     texts = [h.text for h in answer.hits]
     assert len(texts) == len(set(texts))
@@ -90,7 +91,7 @@ def test_how_long_question_prefers_the_paragraph_with_a_quantity(retriever: Retr
 
 def test_hit_rebuilds_a_logged_citation(retriever: Retriever):
     hit = retriever.hit("003_8b1db099ec59a2e9", 2)
-    assert hit.outlet == "Republika" and hit.paragraph == 2
+    assert hit.source.outlet == "Republika" and hit.paragraph == 2
     assert [s.article_id[:3] for s in hit.also_reported_by] == ["000"]
     with pytest.raises(KeyError):
         retriever.hit("003_8b1db099ec59a2e9", 99)

@@ -51,11 +51,11 @@ def test_materialized_folder_loads_with_titles_metadata_and_paragraphs(tmp_path:
     by_id = {a.id: a for a in corpus.articles}
     for record in INVENTED:
         article = by_id[record.id]
-        assert article.title == record.title
-        assert article.outlet == record.outlet
-        assert article.url == record.url
-        assert article.published is not None and record.published is not None
-        assert article.published.date().isoformat() == record.published[:10]
+        assert article.source.title == record.title
+        assert article.source.outlet == record.outlet
+        assert article.source.url == record.url
+        assert article.source.published is not None and record.published is not None
+        assert article.source.published.date().isoformat() == record.published[:10]
         assert article.provenance["title"] == record.title_provenance
         # The headline is not a paragraph; every body paragraph survives (the
         # dateline is metadata, so the first one may lose its dateline).
@@ -64,7 +64,7 @@ def test_materialized_folder_loads_with_titles_metadata_and_paragraphs(tmp_path:
         assert article.paragraphs[1:] == record.paragraphs[1:]
         assert record.paragraphs[0].endswith(article.paragraphs[0])
     first = by_id["inv-0001"]
-    assert first.published == datetime.fromisoformat("2025-06-18T14:05:00+07:00")
+    assert first.source.published == datetime.fromisoformat("2025-06-18T14:05:00+07:00")
 
 
 def test_seeds_plus_distractors_keeps_seeds_byte_identical(tmp_path: Path, seeds_dir: Path) -> None:

@@ -352,12 +352,12 @@ async def test_sumber_as_reply_cites_that_answer(bot: RunningBot) -> None:
     text = call.result["text"]
     article = bot.services.retriever.corpus.article(asked["article_id"])
     assert "Media: Republika" in text
-    assert f"Judul: {article.title}" in text
+    assert f"Judul: {article.source.title}" in text
     assert "Terbit: 17 Desember 2021, 02.05 WIB" in text
     assert f"Paragraf: ke-{asked['paragraph']}" in text
-    assert f"Kantor berita yang dikutip: {', '.join(article.wires)}" in text
-    assert article.wires  # the seed quotes wires, so the line above is not vacuous
-    assert any(e.get("url") == article.url for e in entities_of(call))
+    assert f"Kantor berita yang dikutip: {', '.join(article.source.wires)}" in text
+    assert article.source.wires  # the seed quotes wires, so the line above is not vacuous
+    assert any(e.get("url") == article.source.url for e in entities_of(call))
     rows = await bot.rows(2)
     assert rows[1]["command"] == "sumber"
     assert (rows[1]["article_id"], rows[1]["paragraph"]) == (
@@ -379,7 +379,7 @@ async def test_sumber_on_a_bot_message_without_an_answer(bot: RunningBot) -> Non
 async def test_sumber_alone_lists_sources_per_outlet(bot: RunningBot) -> None:
     call = await bot.say("/sumber")
     lines = call.result["text"].splitlines()
-    outlets = {a.outlet for a in bot.services.retriever.corpus.articles}
+    outlets = {a.source.outlet for a in bot.services.retriever.corpus.articles}
     assert outlets >= {"Republika", "Tempo", "VOI", "kumparan"}
     for outlet in outlets:
         assert outlet in lines
@@ -425,7 +425,7 @@ async def test_more_results_edits_in_place_and_sumber_follows(bot: RunningBot) -
     # /sumber on that message now cites what it shows, not the first answer.
     cite = await bot.say("/sumber", reply_to_message_id=message_id)
     assert f"Paragraf: ke-{more['paragraph']}" in cite.result["text"]
-    assert f"Media: {shown.outlet}" in cite.result["text"]
+    assert f"Media: {shown.source.outlet}" in cite.result["text"]
     # Pressing on to the end: the last candidate, then a notice instead of an edit.
     for rank in range(2, 5):
         ack, edit = await bot.press(message_id=message_id, data=render.more_callback_data(rank))

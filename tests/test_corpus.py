@@ -50,23 +50,23 @@ def test_seed_corpus(corpus: Corpus, seeds_dir: Path) -> None:
 def test_seed_articles_carry_their_metadata(corpus: Corpus, seeds_dir: Path) -> None:
     article = corpus.article("003_8b1db099ec59a2e9")
     assert article.path == seeds_dir / "003_8b1db099ec59a2e9.txt"
-    assert article.outlet == "Republika"
-    assert article.title == "China-Rusia Kompak Tolak Intervensi Barat"
-    assert article.published == datetime(2021, 12, 17, 2, 5, tzinfo=WIB)
-    assert article.has_time is True
-    assert article.wires == ("Xinhua", "Reuters")  # the file wins over the text's guesses
+    assert article.source.outlet == "Republika"
+    assert article.source.title == "China-Rusia Kompak Tolak Intervensi Barat"
+    assert article.source.published == datetime(2021, 12, 17, 2, 5, tzinfo=WIB)
+    assert article.source.has_time is True
+    assert article.source.wires == ("Xinhua", "Reuters")  # the file wins over the text's guesses
     assert article.provenance["url"] == "looked-up"
     assert article.paragraphs[0].startswith("Presiden Rusia Vladimir Putin dan Presiden China")
 
 
 def test_every_seed_article_is_dated_and_titled(corpus: Corpus) -> None:
     for article in corpus.articles:
-        assert article.published is not None
-        assert article.published.tzinfo is not None
-        assert article.title
-        assert article.outlet
+        assert article.source.published is not None
+        assert article.source.published.tzinfo is not None
+        assert article.source.title
+        assert article.source.outlet
         assert set(article.provenance) >= {"outlet", "title", "published"}
-    assert corpus.article(ID_004).url is None
+    assert corpus.article(ID_004).source.url is None
 
 
 def test_metadata_path_can_point_elsewhere(tmp_path: Path, bare_seeds: Path) -> None:
@@ -77,8 +77,8 @@ def test_metadata_path_can_point_elsewhere(tmp_path: Path, bare_seeds: Path) -> 
         encoding="utf-8",
     )
     corpus = load_corpus(bare_seeds, metadata)
-    assert corpus.article(ID_000).url == "https://www.republika.co.id/x"
-    assert corpus.article(ID_000).outlet == "Republika"  # still taken from the text
+    assert corpus.article(ID_000).source.url == "https://www.republika.co.id/x"
+    assert corpus.article(ID_000).source.outlet == "Republika"  # still taken from the text
     assert len(corpus.warnings) == 1  # only 004 lacks an entry
     assert corpus.warnings[0].startswith(f"seeds/{ID_004}.txt: no metadata entry")
 
@@ -90,20 +90,21 @@ def test_without_metadata_the_text_speaks(bare_seeds: Path) -> None:
     corpus = load_corpus(bare_seeds)
     first, second = corpus.articles
     assert first.id == ID_000
-    assert first.outlet == "Republika"  # from "REPUBLIKA.CO.ID, MOSKOW –"
-    assert first.published is None  # "Kamis (23/12)" has no year
-    assert first.title is None
-    assert first.wires == ("TASS", "Bloomberg")
+    assert first.source.outlet == "Republika"  # from "REPUBLIKA.CO.ID, MOSKOW –"
+    assert first.source.published is None  # "Kamis (23/12)" has no year
+    assert first.source.title is None
+    assert first.source.wires == ("TASS", "Bloomberg")
     assert dict(first.provenance) == {"outlet": "stated", "wires": "stated"}
 
     assert second.id == ID_004
-    assert second.outlet is None
+    assert second.source.outlet is None
     assert (
-        second.title == "Putin Ajak Xi Jinping Perkuat Kerja Sama Militer, Puji Usaha Lawan Barat"
+        second.source.title
+        == "Putin Ajak Xi Jinping Perkuat Kerja Sama Militer, Puji Usaha Lawan Barat"
     )
-    assert second.published == datetime(2022, 12, 30, 17, 54, tzinfo=WIB)
-    assert second.has_time is True
-    assert second.wires == ("AFP", "Reuters", "TASS")
+    assert second.source.published == datetime(2022, 12, 30, 17, 54, tzinfo=WIB)
+    assert second.source.has_time is True
+    assert second.source.wires == ("AFP", "Reuters", "TASS")
     assert second.provenance["published"] == "stated"
     assert len(second.paragraphs) == 21
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot import listings, render, texts
 from bot.querylog import Stats
 from retrieval.dates import WIB
-from retrieval.models import Article
+from retrieval.models import Article, Source
 from tests.bot_fixtures import bold_texts, elsewhere, make_hit, parse_html
 from tests.botapi_standin import render_message_text, utf16_len
 
@@ -21,20 +21,23 @@ HOSTILE = "<script>alert('x')</script> & \"kutip\" 'tunggal' &amp; </b> <a href=
 
 
 def article(n: int, **overrides: object) -> Article:
-    fields: dict[str, object] = {
-        "id": f"{n:03d}_x",
-        "path": Path(f"seeds/{n:03d}_x.txt"),
+    """An invented article; source fields (outlet, title, ...) may be overridden."""
+    source: dict[str, object] = {
         "outlet": "Tempo",
         "title": f"Judul {n}",
         "published": datetime(2023, 4, n % 28 + 1, tzinfo=WIB),
         "has_time": False,
         "url": f"https://dunia.tempo.co/read/{n}",
         "wires": (),
-        "provenance": {},
-        "paragraphs": ("x",),
     }
-    fields.update(overrides)
-    return Article(**fields)  # type: ignore[arg-type]
+    source.update({k: v for k, v in overrides.items() if k in source})
+    return Article(
+        id=f"{n:03d}_x",
+        path=Path(f"seeds/{n:03d}_x.txt"),
+        source=Source(**source),  # type: ignore[arg-type]
+        provenance={},
+        paragraphs=("x",),
+    )
 
 
 # --- answers -------------------------------------------------------------------
@@ -47,7 +50,7 @@ def test_answer_bolds_exactly_the_highlight_and_cites_the_source() -> None:
     assert "Kalimat pertama. Kalimat kedua yang penting. Kalimat ketiga." in text
     assert "Republika, 17 Desember 2021" in text
     links = [e for e in entities if e["type"] == "text_link"]
-    assert [e["url"] for e in links] == [hit.url]
+    assert [e["url"] for e in links] == [hit.source.url]
 
 
 def test_bold_is_placed_by_position_even_when_escaping_changes_lengths() -> None:
@@ -187,8 +190,9 @@ def test_keyboard_has_more_and_read_buttons() -> None:
     (row,) = markup.inline_keyboard
     assert [b.text for b in row] == ["Hasil lain", "Baca artikel"]
     assert row[0].callback_data == "more:3"
-    assert row[1].url == hit.url
-    no_url = render.answer_keyboard(replace(hit, url="javascript:alert(1)"), next_rank=1)
+    assert row[1].url == hit.source.url
+    bad = replace(hit, source=replace(hit.source, url="javascript:alert(1)"))
+    no_url = render.answer_keyboard(bad, next_rank=1)
     assert no_url is not None and [b.text for b in no_url.inline_keyboard[0]] == ["Hasil lain"]
 
 
@@ -207,8 +211,8 @@ def test_citation_lists_every_field_with_time_when_known() -> None:
         "Republika, 23 Desember 2021, paragraf ke-6",
     ):
         assert expected in text
-    assert any(e.get("url") == hit.url for e in entities)
-    day_only = replace(hit, has_time=False)
+    assert any(e.get("url") == hit.source.url for e in entities)
+    day_only = replace(hit, source=replace(hit.source, has_time=False))
     assert "Terbit: 17 Desember 2021\n" in parse_html(render.render_citation(day_only))[0]
 
 
