@@ -204,7 +204,8 @@ def prepare(spec: CorpusSpec, work: Path, *, seed: int, n_queries: int) -> dict[
             paragraphs.extend((record.id, p) for p in record.paragraphs)
             yield record
 
-    corpora.materialize(tee(records), work / "seeds")
+    header = synth.HEADER if spec.kind == "synthetic" else ""
+    corpora.materialize(tee(records), work / "seeds", header=header)
     with (work / "paragraphs.jsonl").open("w", encoding="utf-8") as out:
         for pair in paragraphs:
             out.write(json.dumps(pair, ensure_ascii=False) + "\n")

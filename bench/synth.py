@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ DATELINES: tuple[tuple[str, str], ...] = (
     ("Okezone.com, {Place} -", "Okezone"),
 )
 PLACES = ("Jakarta", "Bandung", "Surabaya", "Medan", "Yogyakarta", "Makassar", "Semarang")
+HEADER = "# Synthetic articles written by bench.synth (invented text).\n"
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _MONTHS = (
     "Januari",
@@ -167,22 +169,29 @@ def parse_size(text: str) -> int:
     return int(float(match[1]) * scale)
 
 
+@functools.cache
+def _zipf(
+    seed: int, exponent: float, seeds_dir: Path
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The vocabulary as an array and the cumulative Zipf distribution over it."""
+    words = vocabulary(seed, seeds_dir=seeds_dir)
+    weights = 1.0 / np.arange(1, len(words) + 1, dtype=np.float64) ** exponent
+    return np.array(words, dtype=object), np.cumsum(weights / weights.sum())
+
+
 class Generator:
     """Synthetic articles, one after another, from one seed."""
 
     def __init__(self, seed: int = 0, *, exponent: float = 1.05, seeds_dir: Path = SEEDS) -> None:
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
-        words = vocabulary(seed, seeds_dir=seeds_dir)
-        self.words = np.array(words, dtype=object)
-        weights = 1.0 / np.arange(1, len(words) + 1, dtype=np.float64) ** exponent
-        self.cdf = np.cumsum(weights / weights.sum())
+        self.words, self.cdf = _zipf(seed, exponent, seeds_dir)
         self._buffer: list[str] = []
         self._at = 0
 
     def _draw(self, n: int) -> list[str]:
         if self._at + n > len(self._buffer):
-            ids = np.searchsorted(self.cdf, self.np_rng.random(max(n, 1 << 20)))
+            ids = np.searchsorted(self.cdf, self.np_rng.random(max(n, 1 << 16)))
             ids = np.minimum(ids, len(self.words) - 1)
             self._buffer = self._buffer[self._at :] + self.words[ids].tolist()
             self._at = 0
@@ -246,7 +255,7 @@ def write(folder: Path, paragraphs: int, seed: int = 0) -> int:
     return materialize(
         generate(paragraphs, seed),
         folder,
-        header="# Synthetic articles written by bench.synth (invented text).\n",
+        header=HEADER,
     )
 
 

@@ -39,10 +39,10 @@ def test_paragraphs_have_news_shape_and_the_project_reads_them(tmp_path: Path) -
     assert set(by_id) == {r.id for r in records}
     for record in records:
         article = by_id[record.id]
-        assert article.title == record.title
+        assert article.source.title == record.title
         assert article.paragraphs[1:] == record.paragraphs[1:]
-        assert article.published is not None and record.published is not None
-        assert article.published.isoformat() == record.published
+        assert article.source.published is not None and record.published is not None
+        assert article.source.published.isoformat() == record.published
 
 
 def test_words_carry_indonesian_affixes_with_zipf_like_counts() -> None:
