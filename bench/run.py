@@ -307,6 +307,7 @@ def _summarise(row: dict[str, Any], built: Step, asked: Step | None) -> None:
         hit10=sum(1 for r in ranks if r) / max(len(ranks), 1),
         hit10_lenient=sum(1 for r in result["lenient_ranks"] if r) / max(len(ranks), 1),
         ranks=ranks,
+        lenient_ranks=result["lenient_ranks"],
     )
     for key in ("verbatim", "grouped_ranks", "planned_words"):
         if key in result:
