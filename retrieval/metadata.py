@@ -26,9 +26,10 @@ from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from retrieval.cleaning import KNOWN_OUTLETS, KNOWN_WIRES, CleanedText
+from retrieval.cleaning import CleanedText
 from retrieval.dates import WIB
 from retrieval.models import PROVENANCES, CorpusError, Provenance
+from retrieval.outlets import registry
 
 FIELDS = ("outlet", "title", "published", "url", "wires")
 # The fields a reader expects; wires may rightly be empty, so they never count as missing.
@@ -44,8 +45,11 @@ _ATTRIBUTION_CUE = re.compile(
 )
 _CUE_WINDOW = 40  # characters before the wire name
 _WIRE_MENTIONS = {
-    wire: re.compile(rf"(?<![\w-])(?:{spellings})(?![\w-])")
-    for wire, spellings in KNOWN_WIRES.items()
+    wire.name: re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(m) for m in wire.mentions) + r")(?![\w-])"
+    )
+    for wire in registry().wires
+    if wire.mentions
 }
 
 
@@ -220,7 +224,7 @@ def stated_metadata(cleaned: CleanedText) -> ArticleMeta:
     outlet = cleaned.dateline_outlet
     if outlet is not None:
         # A known domain names the outlet; a title-cased unknown one is a guess.
-        provenance["outlet"] = "stated" if outlet in KNOWN_OUTLETS.values() else "inferred"
+        provenance["outlet"] = "stated" if registry().by_name(outlet) else "inferred"
     if cleaned.title is not None:
         provenance["title"] = "stated"
     if cleaned.date is not None:

@@ -374,7 +374,8 @@ def test_a_sentence_with_a_dash_is_no_dateline() -> None:
 def test_outlet_name_map_and_fallback() -> None:
     assert outlet_name("REPUBLIKA.CO.ID") == "Republika"
     assert outlet_name("tempo.co") == "Tempo"
-    assert outlet_name("SUARAMERDEKA.COM") == "Suaramerdeka"
+    assert outlet_name("SUARAMERDEKA.COM") == "Suara Merdeka"
+    assert outlet_name("BERITABARU.ID") == "Beritabaru"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from retrieval.dates import WIB, WIT, WITA, format_date, format_weekday_date, parse_date
+from retrieval.dates import WIB, WIT, WITA, format_date, parse_date
 
 
 def test_format_date_is_indonesian() -> None:
@@ -36,11 +36,6 @@ def test_format_date_shows_the_datetimes_own_zone() -> None:
 def test_format_date_with_time_needs_a_zone() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         format_date(datetime(2021, 12, 17, 2, 5), with_time=True)
-
-
-def test_format_weekday_date() -> None:
-    assert format_weekday_date(datetime(2021, 12, 17, tzinfo=WIB)) == "Jumat, 17 Desember 2021"
-    assert format_weekday_date(datetime(2023, 4, 16, tzinfo=WIB)) == "Minggu, 16 April 2023"
 
 
 @pytest.mark.parametrize(

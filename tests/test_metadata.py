@@ -295,7 +295,7 @@ def test_stated_outlet_provenance() -> None:
     assert stated_metadata(_cleaned(dateline_outlet="Tempo")).provenance["outlet"] == "stated"
     # A title-cased unknown domain is only a guess at the outlet's name.
     assert (
-        stated_metadata(_cleaned(dateline_outlet="Beritasatu")).provenance["outlet"] == "inferred"
+        stated_metadata(_cleaned(dateline_outlet="Beritabaru")).provenance["outlet"] == "inferred"
     )
 
 
