@@ -67,8 +67,7 @@ _TIME = (
 )
 # "14 Mei 2024", "17 Dec 2021", "9 Jun. 2025"; the month word is checked afterwards.
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\d])(?P<day>\d{1,2})\s*(?P<month>[A-Za-z]{3,10})\.?,?\s*(?P<year>\d{4})(?![\d])"
-    + _TIME,
+    r"(?<![\d])(?P<day>\d{1,2})\s*(?P<month>[A-Za-z]{3,10})\.?,?\s*(?P<year>\d{4})(?![\d])" + _TIME,
     re.IGNORECASE,
 )
 # "May 14, 2024" (English order).

@@ -186,8 +186,8 @@ def test_date_without_offset() -> None:
 
 
 def test_unknown_field() -> None:
-    message = _error('[articles."004_x"]\nauthor = "Budi"')
-    assert 'articles."004_x".author: unknown field' in message
+    message = _error('[articles."004_x"]\nwriter = "Budi"')
+    assert 'articles."004_x".writer: unknown field' in message
 
 
 def test_unknown_provenance_value() -> None:
