@@ -60,7 +60,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r".{0,80}#jernihberkomentar|syarat (?:&|dan) ketentuan",
     r"(?:copyright|hak cipta)\b|©|.{0,60}\ball rights reserved",
     r"(?:artikel|berita) ini (?:telah|sudah) (?:tayang|terbit|dipublikasikan)\b",
-    r"(?:lihat|simak|tonton|saksikan) (?:juga )?(?:video|live|foto|infografis)\b",
+    r"(?:lihat|simak|tonton|saksikan) (?:juga\b|(?:video|live|foto|infografis)\b)",
     r"video\s*:|\[?\s*gambas\s*:",
     r"(?:tags?|topik|kata kunci|keywords?)\s*(?::|$)",
     r"(?:share|bagikan|komentar|comments?|tulis komentar|kirim)\s*(?::|$)",
@@ -233,6 +233,11 @@ _DATE_FILLER = re.compile(
 )
 
 
+_PUBLICATION_CUE = re.compile(
+    r"(?i)\b(?:tayang|terbit|dipublikasikan|diterbitkan|published|posted|diperbarui|updated?)\b"
+)
+
+
 def is_date_line(line: str) -> bool:
     """A line that is a date and little else, e.g. ``Jumat 17 Dec 2021 02:05 WIB``.
 
@@ -295,7 +300,9 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         # "Liputan6.com, Jakarta Kita ...", glued "Liputan6.com, JakartaKita ..." (no dash)
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
         # "JAKARTA -": without an outlet the place is in capitals ...
-        re.compile(rf"^(?P<place>{_PLACE_CAPS})\s+[-–—]{{1,2}}\s+{rest}"),
+        re.compile(
+            rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}(?=[A-Z][a-z])){rest}"
+        ),
     )
 
 
@@ -387,6 +394,48 @@ def _normalise(line: str) -> str:
     return line.replace("\xa0", " ").replace("\u200b", "").strip()
 
 
+_CONTINUATION = re.compile(r"^(?:[a-z]|[,.;:)\]])")
+_OPEN_SENTENCE_END = (".", "!", "?", '"', "”", ":")
+
+
+def _rejoin_broken_lines(lines: list[str]) -> list[str]:
+    """Undo line breaks a scraper put at every link ("Jakarta / - / Luna Maya / ternyata").
+
+    A line is continued by the next when it stops mid-sentence (no final
+    punctuation) and the next starts in lower case or with punctuation, or when
+    it already holds a full sentence and so is a paragraph cut short. A lone
+    dash between a place and the text is a split dateline.
+    """
+    joined: list[str] = []
+    for line in lines:
+        if joined:
+            previous = joined[-1]
+            open_end = not previous.endswith(_OPEN_SENTENCE_END)
+            lone_dash = line in ("-", "–", "—") and len(previous.split()) <= 3
+            after_dash = previous.endswith((" -", " –", " —")) and len(previous.split()) <= 4
+            link_text = (
+                ". " in previous  # a paragraph cut short at a link ("... Sekjen PDIP")
+                and len(line.split()) <= 6
+                and not ends_with_punctuation(line)
+                and not is_caption(previous)
+            )
+            continues = (_CONTINUATION.match(line) is not None or link_text) and not (
+                is_widget(previous)
+                or is_widget(line)
+                or _is_furniture_line(line)
+                or is_date_line(line)
+            )
+            if lone_dash or after_dash or (open_end and continues):
+                joined[-1] = f"{previous} {line}"
+                continue
+        joined.append(line)
+    return joined
+
+
+def _is_furniture_line(line: str) -> bool:
+    return _FURNITURE_LINE.match(line) is not None or _RELATED_LABEL.match(line) is not None
+
+
 def _caption_lines(lines: Sequence[str]) -> set[str]:
     """Captions: lines with their own credit, and the line before a ``Foto:`` line."""
     captions = {line for line in lines if is_caption(line)}
@@ -430,7 +479,14 @@ def _split_header(lines: Sequence[str]) -> int:
         if dateline is not None:
             return i
     for i, line in enumerate(lines):
-        if ends_with_punctuation(line) and len(line.split()) > _CROSSHEAD_MAX_WORDS // 2:
+        words = len(line.split())
+        if words > _TITLE_MAX_WORDS:
+            return i
+        if not ends_with_punctuation(line) or words <= _CROSSHEAD_MAX_WORDS // 2:
+            continue
+        # "Timo: Kelemahan? Jerman Sempurna!" - a first line ending in ?/!/quote is a headline.
+        headline = i == 0 and len(lines) > 1 and not line.endswith(".") and words <= 25
+        if not headline:
             return i
     return 0
 
@@ -439,6 +495,7 @@ def clean_article(text: str) -> CleanedText:
     """Title, body paragraphs and header facts of one scraped page (see module doc)."""
     lines = [_normalise(line) for line in text.splitlines()]
     lines = [line for line in lines if line and not _HTML_LEFTOVER.search(line)]
+    lines = _rejoin_broken_lines(lines)
     captions = _caption_lines(lines)
     bullets = _related_bullets(lines)
 
@@ -448,6 +505,8 @@ def clean_article(text: str) -> CleanedText:
     published: tuple[datetime, bool] | None = None
     updated: tuple[datetime, bool] | None = None
     header_outlet: str | None = None
+    body_started = False
+    sentences = 0
     seen: set[str] = set()
     for i, line in enumerate(lines):
         credit = wire_credit(line)
@@ -457,10 +516,12 @@ def clean_article(text: str) -> CleanedText:
             author = author or byline_author(line)
         if credit is not None or i in bullets:
             continue
-        if line in captions or line in seen or any(rule(line) for rule in _FURNITURE):
+        if line in captions or line in seen:
             continue
         if is_date_line(line):
             found = find_date(line)
+            if body_started and not _PUBLICATION_CUE.search(line):
+                found = None  # a date inside the body dates a related story, not this one
             if found is not None and found.updated:
                 updated = updated or (found.value, found.has_time)
             elif found is not None:
@@ -468,8 +529,14 @@ def clean_article(text: str) -> CleanedText:
             printed = parse_dateline(line)  # "Kompas.com - 14/05/2024, 19:07 WIB"
             header_outlet = header_outlet or (printed.outlet if printed else None)
             continue
+        if any(rule(line) for rule in _FURNITURE):
+            continue
         kept.append(i)
         seen.add(line)
+        words = len(line.split())
+        if ends_with_punctuation(line) and words > _CROSSHEAD_MAX_WORDS or words > _TITLE_MAX_WORDS:
+            sentences += 1  # the headline may be one; two make a body
+        body_started = body_started or sentences >= 2 or parse_dateline(line) is not None
 
     header_lines = [lines[i] for i in kept]
     start = _split_header(header_lines)
