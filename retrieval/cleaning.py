@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -42,6 +42,7 @@ _DATE_LINE_OTHER_WORDS = 3  # words besides the date itself ("Diperbarui", "Komp
 _DATELINE_SEARCH_LINES = 10  # a dateline opens the body, so it sits near the top
 _TITLE_MIN_WORDS = 3  # shorter header lines are section labels ("Timnas Indonesia")
 _TITLE_MAX_WORDS = 40
+_TITLE_FULL_WORDS = 5
 _RELATED_BULLETS_MAX = 8  # link lines under one "Baca juga" label
 _RELATED_BULLET_MAX_WORDS = 25
 _LONG_PARAGRAPH_CHARS = 1200  # longer paragraphs are whole pages without line breaks
@@ -67,14 +68,23 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?:klik|click) (?:di ?sini|here|untuk)\b",
     r"(?:halaman|page) (?:selanjutnya|berikutnya|\d+)\b.{0,20}$",
     r"(?:ilustrasi|foto ilustrasi)\s*[.:]",
+    r"date \d{4}(?:-\d{2}){0,2}\b",  # a scraper's own "date 2024-05" label
+    r"logo\b|selamat datang\b|pilih (?:jaringan|kanal|kategori|wilayah)\b|.{0,40}\bnews portal$",
+    r"terverifikasi\b.{0,60}dewan pers|.{0,30}\btanpa iklan\b|nikmati berita\b",
+    r"\d\.\s*buka (?:konten|menu|situs)\b|saran dan pesan redaksi|kumpulan berita\b",
+    r"isi komentar\b|konten (?:di bawah ini )?disajikan oleh|advertorial\b|sponsored\b",
+    r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
+    r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
 # Labels that head a list of links to other stories; the list goes with them.
 _RELATED_LABEL = re.compile(
-    r"(?i)^(?:baca juga|baca pula|simak juga|lihat juga|berita lainnya|berita terkait"
+    r"(?i)^\(?(?:baca juga|baca pula|simak juga|lihat juga|berita lainnya|berita terkait"
     r"|artikel terkait|pilihan editor|rekomendasi|terpopuler|berita populer|populer"
-    r"|baca selengkapnya|artikel lainnya|berita pilihan|topik pilihan|tags?|topik)\b"
+    r"|baca selengkapnya|artikel lainnya|berita pilihan|topik pilihan|tags?|topik"
+    r"|menarik dibaca|selanjutnya|sebelumnya|berita selanjutnya|baca berita|cek berita"
+    r"|(?:baca|simak|lihat)(?=\s*:))\b"
 )
 _BULLET = re.compile(r"^[•·*»►▶◆■\-–]\s*")
 _WIDGET_LABELS = frozenset(
@@ -97,12 +107,18 @@ _BYLINE = re.compile(rf"(?i)^(?:{_CREDIT_LABELS})\s*:")
 _TRIBUN_BYLINE = re.compile(
     r"(?i)^laporan (?:wartawan|reporter|koresponden|kontributor)[^,]{0,40},\s*(?P<name>[^,|]+)$"
 )
+# "Oleh Syamsuddin Hasan" standing alone above the story.
+_OLEH_BYLINE = re.compile(r"^[Oo]leh\s+(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})$")
 _SOURCE_CREDIT = re.compile(r"(?i)^(?:sumber|source)\s*:\s*(?P<names>.+)$")
 _CREDIT_SEPARATORS = re.compile(r"\s*(?:[,/&|;]|\bdan\b|\band\b)\s*")
 _FOTO_CREDIT = re.compile(r"(?i)(?:^|\s|\()foto\s*:\s*\S")
 _STANDALONE_FOTO = re.compile(r"(?i)^\(?foto\s*:")
 # "(TASS/Sergei Bobylev via Kremlin)", "(ANTARA FOTO/Budi)"; "(23/12)" has no letters first.
 _PAREN_PHOTO_CREDIT = re.compile(r"\([A-Z][A-Za-z .&-]*/[^()]+\)$")
+# "Smelter nikel./Bloomberg-Cole Burston", "Bahlil Lahadalia/Net", "Data smelter./dok. APNI"
+_SLASH_CREDIT = re.compile(r"\S/\s*(?:dok\.?\s*)?[A-Z][\w.-]*(?:[ -][A-Z][\w.-]*){0,3}\)?$")
+# "... Jumat (2/8/2019)RYANA ARYADITA UMASUGI": a photographer's name glued to the caption.
+_GLUED_CREDIT = re.compile(r"[)\].]\s?[A-Z]{3,}(?: [A-Z]{2,}){1,3}$")
 _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 
 _TAG = re.compile(r"<[^<>]{0,500}>")
@@ -115,6 +131,7 @@ _DASH = r"\s*[-–—]{1,3}\s*"
 _PLACE = r"[A-Z][\w'.]*(?:[ -][A-Z][\w'.]*){0,3}"
 _PLACE_CAPS = r"[A-Z][A-Z'.]*(?: [A-Z][A-Z'.]*){0,3}"
 _PLACE_WORDS = r"[A-Z][a-z'.]+(?: [A-Z][a-z'.]+){0,2}"
+_UNKNOWN_NAME = r"(?P<name>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +191,16 @@ def is_related_links(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    return _BYLINE.match(line) is not None or _TRIBUN_BYLINE.match(line) is not None
+    return (
+        _BYLINE.match(line) is not None
+        or _TRIBUN_BYLINE.match(line) is not None
+        or _OLEH_BYLINE.match(line) is not None
+    )
 
 
 def byline_author(line: str) -> str | None:
     """The reporter/writer a byline names (``Penulis: X | Editor: Y`` -> ``X``)."""
-    tribun = _TRIBUN_BYLINE.match(line)
+    tribun = _TRIBUN_BYLINE.match(line) or _OLEH_BYLINE.match(line)
     if tribun is not None:
         return tribun["name"].strip() or None
     for match in _CREDIT_FIELD.finditer(line):
@@ -221,6 +242,8 @@ def is_caption(line: str) -> bool:
     return (
         _FOTO_CREDIT.search(line) is not None
         or _ANTARA_PHOTO.search(line) is not None
+        or (_SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+        or _GLUED_CREDIT.search(line) is not None
         or (_PAREN_PHOTO_CREDIT.search(line) is not None and not ends_with_punctuation(line))
     )
 
@@ -278,9 +301,17 @@ def is_crosshead(line: str) -> bool:
 
 
 def outlet_name(printed: str) -> str:
-    """``REPUBLIKA.CO.ID`` -> ``Republika``; unknown domains -> title-cased first label."""
-    known = registry().by_dateline(printed)
-    return known.name if known is not None else printed.split(".")[0].title()
+    """``REPUBLIKA.CO.ID`` -> ``Republika``; unknown domains -> title-cased first label.
+
+    ``Antaranews Kalsel`` (a regional edition) falls back to its first word.
+    """
+    reg = registry()
+    known = reg.by_dateline(printed) or reg.by_dateline(printed.split()[0])
+    if known is not None:
+        return known.name
+    if re.fullmatch(DOMAIN_PATTERN, printed):
+        return printed.split(".")[0].title()
+    return printed.title() if printed.isupper() else printed
 
 
 @cache
@@ -289,16 +320,27 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
     outlet = rf"(?P<outlet>{DOMAIN_PATTERN}|(?i:{names})(?![\w.]))"
     rest = r"(?P<rest>.*)$"
     return (
-        # "TEMPO.CO, Jakarta -", "TRIBUNJATENG.COM, SEMARANG -"
-        re.compile(rf"^{outlet}\s*,\s*(?P<place>{_PLACE}){_DASH}{rest}"),
+        # "TEMPO.CO, Jakarta -", "TRIBUNJATENG.COM, SEMARANG -", "DIALEKSIS.COM | Dunia -"
+        re.compile(rf"^{outlet}\s*[,|]\s*(?P<place>{_PLACE}){_DASH}{rest}"),
         # "KOMPAS.com -", "Kompas.com - 14/05/2024, 19:07 WIB"
         re.compile(rf"^{outlet}{_DASH}{rest}"),
         # "JAKARTA, KOMPAS.com -", "Moskow, Gatra.com -", "Jakarta, CNN Indonesia --"
         re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{outlet}(?:{_DASH}|\s+(?=[A-Z\"“])|$){rest}"),
-        # "Beijing (ANTARA) -"
-        re.compile(rf"^(?P<place>{_PLACE})\s*\(\s*{outlet}\s*\)(?:{_DASH}|\s+|$){rest}"),
+        # "Beijing (ANTARA) -", "Mataram, NTB (ANTARA News) -", "Banjarmasin, (Antaranews Kalsel) -"
+        re.compile(
+            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{outlet}\s*\)(?:{_DASH}|\s+|$){rest}"
+        ),
+        re.compile(
+            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{_UNKNOWN_NAME}\s*\){_DASH}{rest}"
+        ),
         # "Liputan6.com, Jakarta Kita ...", glued "Liputan6.com, JakartaKita ..." (no dash)
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
+        # "KOTA BANDUNG, Prolite –": an outlet the registry does not know, before a dash
+        re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{_UNKNOWN_NAME}\s*[-–—]{{1,2}}\s+{rest}"),
+        # "JAKARTA. Sejumlah ..." (Kontan)
+        re.compile(rf"^(?P<place>[A-Z]{{3,}}(?: [A-Z]{{3,}})?)\.\s+(?=[A-Z]){rest}"),
+        # "Jakarta: Nilai tukar ..." (Medcom)
+        re.compile(rf"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+(?=[A-Z](?:\S+\s+){{9}}){rest}"),
         # "JAKARTA -": without an outlet the place is in capitals ...
         re.compile(
             rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}(?=[A-Z][a-z])){rest}"
@@ -315,13 +357,34 @@ def parse_dateline(line: str) -> Dateline | None:
         match = pattern.match(line)
         if match is not None:
             groups = match.groupdict()
-            printed = groups.get("outlet")
+            printed = groups.get("outlet") or groups.get("name")
             place = groups.get("place")
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
     match = _DATELINE_PLACE_WORDS.match(line)
     if match is not None and ends_with_punctuation(match["rest"]):
         return Dateline(None, match["place"], match["rest"])
+    return None
+
+
+@cache
+def _outlet_mention() -> re.Pattern[str]:
+    """Any registry spelling as a whole word: short ones ("DW", "RRI") in their own case."""
+    spellings = {s for o in registry().outlets for s in (*o.dateline_names, *o.domains)}
+    spellings = {s for s in spellings if "/" not in s}
+    long = sorted((s for s in spellings if len(s) > 3), key=len, reverse=True)
+    short = sorted((s for s in spellings if len(s) <= 3), key=len, reverse=True)
+    words = "|".join([*(f"(?i:{re.escape(s)})" for s in long), *(re.escape(s) for s in short)])
+    return re.compile(rf"(?<![\w.])(?:{words})(?![\w])")
+
+
+def _outlet_named_in(lines: Iterable[str]) -> str | None:
+    """The outlet a page's own furniture names ("Copyright © ANTARA 2020", "Mongabay.co.id",
+    "Baca berita TribunTangerang.com lainnya di Google News", "Nama - detikNews")."""
+    for line in lines:
+        match = _outlet_mention().search(line)
+        if match is not None:
+            return outlet_name(match.group())
     return None
 
 
@@ -419,8 +482,15 @@ def _rejoin_broken_lines(lines: list[str]) -> list[str]:
                 and not ends_with_punctuation(line)
                 and not is_caption(previous)
             )
-            continues = (_CONTINUATION.match(line) is not None or link_text) and not (
-                is_widget(previous)
+            lower_tail = previous.split()[-1][:1].islower() or previous.endswith(",")
+            mid_sentence = lower_tail or ". " in previous
+            continues = (
+                (_CONTINUATION.match(line) is not None and mid_sentence) or link_text
+            ) and not (
+                is_caption(previous)
+                or parse_dateline(line) is not None
+                or line[:1].isdigit()
+                or is_widget(previous)
                 or is_widget(line)
                 or _is_furniture_line(line)
                 or is_date_line(line)
@@ -445,6 +515,17 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
     return captions
 
 
+def _repeated_standfirst(lines: Sequence[str]) -> set[str]:
+    """A sentence printed twice in a row at the top is a standfirst or caption, not body."""
+    top = lines[:_DATELINE_SEARCH_LINES]
+    before_body = top[: next((i for i, x in enumerate(top) if parse_dateline(x)), len(top))]
+    return {
+        line
+        for line, after in pairwise(before_body)
+        if line == after and line.endswith(".") and len(line.split()) <= _TITLE_MAX_WORDS
+    }
+
+
 def _related_bullets(lines: Sequence[str]) -> set[int]:
     """Link lines listed under a "Baca juga"/"Berita terkait"/"Tags" label."""
     bullets: set[int] = set()
@@ -459,6 +540,15 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
             if not (bulleted or headline) or len(candidate.split()) > _RELATED_BULLET_MAX_WORDS:
                 break
             bullets.add(j)
+    # Unlabelled: two or more bulleted headlines in a row ("- Polisi Ungkap Motif ...").
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if _BULLET.match(line) and not ends_with_punctuation(line) and len(line.split()) >= 4:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            bullets.update(run)
+        run = []
     return bullets
 
 
@@ -467,9 +557,20 @@ def _is_title(line: str) -> bool:
     return (
         _TITLE_MIN_WORDS <= words <= _TITLE_MAX_WORDS
         and not line.endswith(".")
+        and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
         and parse_dateline(line) is None
         and not any(rule(line) for rule in _FURNITURE)
     )
+
+
+def _pick_title(header: Sequence[str]) -> str | None:
+    """The headline: the first title-like header line, preferring a full-length one.
+
+    Short lines ("Demonstrasi di Indonesia") before it are topic labels.
+    """
+    candidates = [line for line in header if _is_title(line)]
+    full = [line for line in candidates if len(line.split()) >= _TITLE_FULL_WORDS]
+    return (full or candidates)[0] if candidates else None
 
 
 def _split_header(lines: Sequence[str]) -> int:
@@ -485,7 +586,10 @@ def _split_header(lines: Sequence[str]) -> int:
         if not ends_with_punctuation(line) or words <= _CROSSHEAD_MAX_WORDS // 2:
             continue
         # "Timo: Kelemahan? Jerman Sempurna!" - a first line ending in ?/!/quote is a headline.
-        headline = i == 0 and len(lines) > 1 and not line.endswith(".") and words <= 25
+        earlier_title = any(_is_title(x) and not ends_with_punctuation(x) for x in lines[:i])
+        headline = (
+            not earlier_title and not line.endswith(".") and words <= 25 and i + 1 < len(lines)
+        )
         if not headline:
             return i
     return 0
@@ -496,7 +600,7 @@ def clean_article(text: str) -> CleanedText:
     lines = [_normalise(line) for line in text.splitlines()]
     lines = [line for line in lines if line and not _HTML_LEFTOVER.search(line)]
     lines = _rejoin_broken_lines(lines)
-    captions = _caption_lines(lines)
+    captions = _caption_lines(lines) | _repeated_standfirst(lines)
     bullets = _related_bullets(lines)
 
     kept: list[int] = []  # indices into ``lines``
@@ -525,7 +629,14 @@ def clean_article(text: str) -> CleanedText:
             if found is not None and found.updated:
                 updated = updated or (found.value, found.has_time)
             elif found is not None:
-                published = published or (found.value, found.has_time)
+                refines = (
+                    published is not None
+                    and not published[1]
+                    and found.has_time
+                    and found.value.date() == published[0].date()
+                )
+                if published is None or refines:  # "2024-05-31", then "31 Mei 2024 |21:59 WIB"
+                    published = (found.value, found.has_time)
             printed = parse_dateline(line)  # "Kompas.com - 14/05/2024, 19:07 WIB"
             header_outlet = header_outlet or (printed.outlet if printed else None)
             continue
@@ -534,13 +645,16 @@ def clean_article(text: str) -> CleanedText:
         kept.append(i)
         seen.add(line)
         words = len(line.split())
-        if ends_with_punctuation(line) and words > _CROSSHEAD_MAX_WORDS or words > _TITLE_MAX_WORDS:
+        if (
+            ends_with_punctuation(line) and words > _CROSSHEAD_MAX_WORDS
+        ) or words > _TITLE_MAX_WORDS:
             sentences += 1  # the headline may be one; two make a body
-        body_started = body_started or sentences >= 2 or parse_dateline(line) is not None
+        opened = parse_dateline(line)
+        body_started = body_started or sentences >= 2 or bool(opened and opened.rest)
 
     header_lines = [lines[i] for i in kept]
     start = _split_header(header_lines)
-    title = next((line for line in header_lines[:start] if _is_title(line)), None)
+    title = _pick_title(header_lines[:start])
     body = {i: lines[i] for i in kept[start:]}
     dateline: Dateline | None = None
     for i in list(body)[:2]:  # a dateline may stand on its own line before the body
@@ -558,6 +672,10 @@ def clean_article(text: str) -> CleanedText:
             continue
         paragraphs[i] = split_long_paragraph(_GLUED_SENTENCE.sub(" ", line))
 
+    if dateline is None and header_outlet is None:
+        skip = captions | {title}
+        named = (lines[i] for i in range(len(lines)) if i not in paragraphs and i not in bullets)
+        header_outlet = _outlet_named_in(x for x in named if x not in skip and not wire_credit(x))
     date = published or updated
     return CleanedText(
         title=title,
