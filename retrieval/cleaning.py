@@ -72,8 +72,9 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"logo\b|selamat datang\b|pilih (?:jaringan|kanal|kategori|wilayah)\b|.{0,40}\bnews portal$",
     r"terverifikasi\b.{0,60}dewan pers|.{0,30}\btanpa iklan\b|nikmati berita\b",
     r"\d\.\s*buka (?:konten|menu|situs)\b|saran dan pesan redaksi|kumpulan berita\b",
-    r"isi komentar\b|konten (?:di bawah ini )?disajikan oleh|advertorial\b|sponsored\b",
+    r"kami membuka kesempatan bagi anda\b|isi komentar\b|konten (?:di bawah ini )?disajikan oleh|advertorial\b|sponsored\b",
     r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
+    r".*\|\s*$|!\[|-{3,}",  # leftover table cells and markdown images
     r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
@@ -116,9 +117,14 @@ _STANDALONE_FOTO = re.compile(r"(?i)^\(?foto\s*:")
 # "(TASS/Sergei Bobylev via Kremlin)", "(ANTARA FOTO/Budi)"; "(23/12)" has no letters first.
 _PAREN_PHOTO_CREDIT = re.compile(r"\([A-Z][A-Za-z .&-]*/[^()]+\)$")
 # "Smelter nikel./Bloomberg-Cole Burston", "Bahlil Lahadalia/Net", "Data smelter./dok. APNI"
-_SLASH_CREDIT = re.compile(r"\S/\s*(?:dok\.?\s*)?[A-Z][\w.-]*(?:[ -][A-Z][\w.-]*){0,3}\)?$")
+_SLASH_CREDIT = re.compile(
+    r"(?:\./\s*\S[^/]{0,40}|/\s*(?:[Dd]ok\.?\s*\S[^/]{0,40}|NET|Net|Istimewa|ist\.?)"
+    r"|\S/\s*[A-Z][a-z][\w.]*(?:[ -][A-Z][\w.]*){1,3})\)?$"
+)
 # "... Jumat (2/8/2019)RYANA ARYADITA UMASUGI": a photographer's name glued to the caption.
-_GLUED_CREDIT = re.compile(r"[)\].]\s?[A-Z]{3,}(?: [A-Z]{2,}){1,3}$")
+_GLUED_CREDIT = re.compile(
+    r"[)\].][A-Z]{3,}(?: [A-Z]{2,}){1,3}(?=\s|$)|[)\].] [A-Z]{3,}(?: [A-Z]{2,}){1,3}$"
+)
 _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 
 _TAG = re.compile(r"<[^<>]{0,500}>")
@@ -178,6 +184,15 @@ def is_widget(line: str) -> bool:
 
 def is_reading_time(line: str) -> bool:
     return _READING_TIME.fullmatch(line) is not None
+
+
+# "KUALIFIKASI PIALA DUNIA 2026: Tambah Amunisi, ..." - a kicker and a linked headline.
+_KICKER_HEADLINE = re.compile(r"^[A-Z0-9][A-Z0-9 .&'-]{3,40}:\s+[A-Z0-9\"'‘“].*[^.!?\"”]$")
+
+
+def is_kicker_headline(line: str) -> bool:
+    """A linked headline with an upper-case kicker; in the body it points to another story."""
+    return _KICKER_HEADLINE.match(line) is not None and line.split(":")[0].isupper()
 
 
 def is_related_links(line: str) -> bool:
@@ -378,13 +393,14 @@ def _outlet_mention() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{words})(?![\w])")
 
 
-def _outlet_named_in(lines: Iterable[str]) -> str | None:
+def _outlet_named_in(lines: Iterable[str], kind: str | None = None) -> str | None:
     """The outlet a page's own furniture names ("Copyright © ANTARA 2020", "Mongabay.co.id",
     "Baca berita TribunTangerang.com lainnya di Google News", "Nama - detikNews")."""
     for line in lines:
-        match = _outlet_mention().search(line)
-        if match is not None:
-            return outlet_name(match.group())
+        for match in _outlet_mention().finditer(line):
+            found = registry().by_dateline(match.group())
+            if kind is None or (found is not None and found.kind == kind):
+                return outlet_name(match.group())
     return None
 
 
@@ -425,6 +441,15 @@ def _open_quote(text: str) -> bool:
     return straight or curly
 
 
+# "(Baca juga: Judul Berita Lain)" inside a paragraph, where a link list once stood.
+_INLINE_RELATED = re.compile(r"\s*\((?:baca|lihat|simak) juga\s*:[^()]*\)\s*", re.IGNORECASE)
+
+
+def split_inline_related(paragraph: str) -> list[str]:
+    """The paragraph's text around inline "(Baca juga: ...)" notes, which are dropped."""
+    return [part for part in _INLINE_RELATED.split(paragraph) if part.strip()]
+
+
 def split_long_paragraph(paragraph: str) -> list[str]:
     """A whole page on one line -> paragraphs of a few sentences each."""
     if len(paragraph) <= _LONG_PARAGRAPH_CHARS:
@@ -461,6 +486,11 @@ _CONTINUATION = re.compile(r"^(?:[a-z]|[,.;:)\]])")
 _OPEN_SENTENCE_END = (".", "!", "?", '"', "”", ":")
 
 
+# "15 December" over "21:25 2019": a date whose year sits on the next line, after the time.
+_DAY_MONTH_ONLY = re.compile(r"^\d{1,2} [A-Za-z]{3,10}$")
+_TIME_YEAR = re.compile(r"^(?P<time>\d{1,2}[:.]\d{2}) (?P<year>\d{4})$")
+
+
 def _rejoin_broken_lines(lines: list[str]) -> list[str]:
     """Undo line breaks a scraper put at every link ("Jakarta / - / Luna Maya / ternyata").
 
@@ -471,6 +501,10 @@ def _rejoin_broken_lines(lines: list[str]) -> list[str]:
     """
     joined: list[str] = []
     for line in lines:
+        split_date = _TIME_YEAR.match(line)
+        if joined and split_date and _DAY_MONTH_ONLY.match(joined[-1]):
+            joined[-1] = f"{joined[-1]} {split_date['year']} {split_date['time']}"
+            continue
         if joined:
             previous = joined[-1]
             open_end = not previous.endswith(_OPEN_SENTENCE_END)
@@ -640,7 +674,7 @@ def clean_article(text: str) -> CleanedText:
             printed = parse_dateline(line)  # "Kompas.com - 14/05/2024, 19:07 WIB"
             header_outlet = header_outlet or (printed.outlet if printed else None)
             continue
-        if any(rule(line) for rule in _FURNITURE):
+        if any(rule(line) for rule in _FURNITURE) or (body_started and is_kicker_headline(line)):
             continue
         kept.append(i)
         seen.add(line)
@@ -670,12 +704,15 @@ def clean_article(text: str) -> CleanedText:
     for i, line in body.items():
         if is_crosshead(line):
             continue
-        paragraphs[i] = split_long_paragraph(_GLUED_SENTENCE.sub(" ", line))
+        parts = split_inline_related(_GLUED_SENTENCE.sub(" ", line))
+        paragraphs[i] = [p for part in parts for p in split_long_paragraph(part)]
 
-    if dateline is None and header_outlet is None:
+    if (dateline is None or dateline.outlet is None) and header_outlet is None:
         skip = captions | {title}
         named = (lines[i] for i in range(len(lines)) if i not in paragraphs and i not in bullets)
         header_outlet = _outlet_named_in(x for x in named if x not in skip and not wire_credit(x))
+        # Last resort: a photo credit naming an outlet (its own photographer), never a wire.
+        header_outlet = header_outlet or _outlet_named_in(sorted(captions), kind="outlet")
     date = published or updated
     return CleanedText(
         title=title,

@@ -276,7 +276,7 @@ def _html_predictor() -> tuple[Callable[[str, str | None], Prediction], str]:
         if doc is None:
             return Prediction(None, None, None, False, ())
         # "Kapanlagi.com: Musik - Judul" / "Judul - Kompas.com": the longest part.
-        title = max(re.split(r"\s+[|\-–—]\s+", doc.title or ""), key=len)
+        title = max(re.split(r"\s+[|\-–—]\s+|^[\w.]+\.com:\s+", doc.title or ""), key=len)
         # The page as scraped text (title, date, body), then our cleaner.
         page = Expected(
             "",
@@ -289,9 +289,23 @@ def _html_predictor() -> tuple[Callable[[str, str | None], Prediction], str]:
             False,
             False,
         )
-        return predict_text(page, url is not None)
+        found = predict_text(page, url is not None)
+        site = registry().by_dateline(doc.sitename) if doc.sitename else None
+        if found.outlet is None and site is not None:  # the page's own og:site_name
+            found = Prediction(
+                found.title, site.name, found.published, found.has_time, found.paragraphs
+            )
+        return found
 
     return direct, "trafilatura directly, then our cleaner (retrieval.ingest not importable)"
+
+
+# Gold values of idnews-html-2016 that the page itself contradicts (left out of the date score).
+GOLD_DATE_ERRORS = {
+    # The page prints "Selasa, 23/02/2016 15:32 WIB" and its URL holds .../153201/...; the
+    # gold 16:00 WIB is the time of a related story listed below the article.
+    "idhtml-detik-singlepage2",
+}
 
 
 def load_html2016(folder: Path) -> list[Expected]:
@@ -301,6 +315,9 @@ def load_html2016(folder: Path) -> list[Expected]:
             row = json.loads(line)
             html = (folder / row["html"]).read_text(encoding="utf-8", errors="replace")
             published, _ = _parse_iso(row["date_iso"])
+            shown = row["id"] not in GOLD_DATE_ERRORS
+            if not shown:
+                published = None
             # The gold keeps the dateline ("JAKARTA, KOMPAS.com - "); the cleaner rightly cuts it.
             gold = re.sub(r"^[^.\n]{0,60}?\s[-–—]{1,2}\s", "", row["text"], count=1)
             sentences = [
@@ -322,7 +339,7 @@ def load_html2016(folder: Path) -> list[Expected]:
                     outlet_shown=True,
                     published=published,
                     published_has_time=True,
-                    published_shown=True,
+                    published_shown=shown,
                     body=sentences,
                 )
             )
