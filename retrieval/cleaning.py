@@ -72,7 +72,8 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"logo\b|selamat datang\b|pilih (?:jaringan|kanal|kategori|wilayah)\b|.{0,40}\bnews portal$",
     r"terverifikasi\b.{0,60}dewan pers|.{0,30}\btanpa iklan\b|nikmati berita\b",
     r"\d\.\s*buka (?:konten|menu|situs)\b|saran dan pesan redaksi|kumpulan berita\b",
-    r"kami membuka kesempatan bagi anda\b|isi komentar\b|konten (?:di bawah ini )?disajikan oleh|advertorial\b|sponsored\b",
+    r"kami membuka kesempatan bagi anda\b|isi komentar\b|advertorial\b|sponsored\b",
+    r"konten (?:di bawah ini )?disajikan oleh",
     r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
     r".*\|\s*$|!\[|-{3,}",  # leftover table cells and markdown images
     r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
@@ -130,7 +131,7 @@ _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 _TAG = re.compile(r"<[^<>]{0,500}>")
 _HTML_LEFTOVER = re.compile(r"(?i)^(?:</?[a-z][^>]*>\s*)+$|<(?:a|img|div|span|script|p)\b")
 # "ulasannya.Di tengah": a full stop glued to the next sentence.
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})")
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 
 # Datelines. The outlet part is any spelling in the registry or any host name.
 _DASH = r"\s*[-–—]{1,3}\s*"
@@ -358,7 +359,7 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+(?=[A-Z](?:\S+\s+){{9}}){rest}"),
         # "JAKARTA -": without an outlet the place is in capitals ...
         re.compile(
-            rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}(?=[A-Z][a-z])){rest}"
+            rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}\s*(?=[A-Z\"“][a-z])){rest}"
         ),
     )
 
@@ -491,6 +492,19 @@ _DAY_MONTH_ONLY = re.compile(r"^\d{1,2} [A-Za-z]{3,10}$")
 _TIME_YEAR = re.compile(r"^(?P<time>\d{1,2}[:.]\d{2}) (?P<year>\d{4})$")
 
 
+_CUT_MIN_WORDS = 5
+
+
+def _title_case(line: str) -> bool:
+    """Most words capitalised, as in a headline ("Harga Beras Kembali Melonjak")."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    capitalised = sum(w[:1].isupper() for w in words)
+    return bool(words) and capitalised / len(words) >= _TITLE_CASE_SHARE
+
+
+_TITLE_CASE_SHARE = 0.6
+
+
 def _rejoin_broken_lines(lines: list[str]) -> list[str]:
     """Undo line breaks a scraper put at every link ("Jakarta / - / Luna Maya / ternyata").
 
@@ -510,18 +524,21 @@ def _rejoin_broken_lines(lines: list[str]) -> list[str]:
             open_end = not previous.endswith(_OPEN_SENTENCE_END)
             lone_dash = line in ("-", "–", "—") and len(previous.split()) <= 3
             after_dash = previous.endswith((" -", " –", " —")) and len(previous.split()) <= 4
-            link_text = (
-                ". " in previous  # a paragraph cut short at a link ("... Sekjen PDIP")
-                and len(line.split()) <= 6
-                and not ends_with_punctuation(line)
-                and not is_caption(previous)
+            # A sentence cut short: a full sentence inside, or a long line not in Title Case.
+            cut = ". " in previous or (
+                len(previous.split()) >= _CUT_MIN_WORDS and not _title_case(previous)
             )
             lower_tail = previous.split()[-1][:1].islower() or previous.endswith(",")
-            mid_sentence = lower_tail or ". " in previous
+            link_text = (  # "... adalah Sekjen PDIP" / "Hasto Kristiyanto" / "yang ..."
+                cut and len(line.split()) <= 6 and not ends_with_punctuation(line)
+            )
+            mid_sentence = lower_tail or cut
             continues = (
                 (_CONTINUATION.match(line) is not None and mid_sentence) or link_text
             ) and not (
                 is_caption(previous)
+                or is_byline(line)
+                or wire_credit(line) is not None
                 or parse_dateline(line) is not None
                 or line[:1].isdigit()
                 or is_widget(previous)
@@ -544,7 +561,10 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
     """Captions: lines with their own credit, and the line before a ``Foto:`` line."""
     captions = {line for line in lines if is_caption(line)}
     for previous, line in pairwise(lines):
-        if _STANDALONE_FOTO.match(line):
+        credit = _STANDALONE_FOTO.sub("", line).strip(" ()")
+        # "Foto: AP/Ramil Sitdikov" credits the caption above; "Foto: Warga antre di ..." is one.
+        only_credit = "/" in credit or len(credit.split()) <= 3
+        if _STANDALONE_FOTO.match(line) and only_credit and not is_date_line(previous):
             captions.add(previous)
     return captions
 
