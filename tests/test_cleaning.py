@@ -819,7 +819,7 @@ def test_the_page_furniture_names_the_outlet_when_no_dateline_does() -> None:
 # --- properties over any text ---------------------------------------------------
 
 _ANY_LINE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n&<"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\r\n&<"),
     max_size=120,
 )
 _NEWSY_LINE = st.sampled_from(
