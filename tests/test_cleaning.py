@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from retrieval.cleaning import (
@@ -856,10 +857,26 @@ def test_cleaning_never_raises_and_keeps_only_input_text(lines: list[str]) -> No
         assert _squash(paragraph) in squashed
 
 
+_BODY_LINES = st.sampled_from(
+    [
+        P1,
+        P2,
+        P3,
+        "Harga cabai di pasar tradisional turun dua ribu rupiah per kilogram sejak Senin.",
+        "Petugas memeriksa setiap kendaraan yang melintas di perbatasan kota pada malam hari.",
+        "Pemerintah daerah menyiapkan anggaran tambahan untuk memperbaiki jalan yang rusak.",
+    ]
+)
+_FURNITURE_LINES = st.sampled_from(
+    ["ADVERTISEMENT", "Baca juga: Harga Naik", "Bagikan:", "Editor: Sari", "Loading...", ""]
+)
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(_NEWSY_LINE, _ANY_LINE), max_size=15))
-def test_cleaning_the_body_again_changes_nothing(lines: list[str]) -> None:
+@given(st.lists(st.one_of(_BODY_LINES, _FURNITURE_LINES), max_size=15))
+def test_cleaning_its_own_output_changes_nothing(lines: list[str]) -> None:
+    # A sentence printed twice in a row at the top is a standfirst: not this property's case.
+    assume(all(a != b for a, b in pairwise(x for x in lines if x.endswith("."))))
     body = clean_article("\n".join(lines)).paragraphs
-    # Lines that look like a headline or dateline are header material the first time only.
-    again = clean_article("\n".join(body)).paragraphs
-    assert set(again) <= set(body) or all(_squash(p) in _squash(" ".join(body)) for p in again)
+    assert body == tuple(dict.fromkeys(x for x in lines if x.endswith(".") and len(x) > 40))
+    assert clean_article("\n".join(body)).paragraphs == body
