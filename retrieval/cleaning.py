@@ -43,6 +43,8 @@ _DATELINE_SEARCH_LINES = 10  # a dateline opens the body, so it sits near the to
 _TITLE_MIN_WORDS = 3  # shorter header lines are section labels ("Timnas Indonesia")
 _TITLE_MAX_WORDS = 40
 _TITLE_FULL_WORDS = 5
+_HEADLINE_MAX_WORDS = 25
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2}\. [A-Z]")
 _RELATED_BULLETS_MAX = 8  # link lines under one "Baca juga" label
 _RELATED_BULLET_MAX_WORDS = 25
 _LONG_PARAGRAPH_CHARS = 1200  # longer paragraphs are whole pages without line breaks
@@ -612,6 +614,7 @@ def _is_title(line: str) -> bool:
         _TITLE_MIN_WORDS <= words <= _TITLE_MAX_WORDS
         and not line.endswith(".")
         and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
+        and _SENTENCE_INSIDE.search(line) is None  # a lede of several sentences
         and parse_dateline(line) is None
         and not any(rule(line) for rule in _FURNITURE)
     )
@@ -642,7 +645,11 @@ def _split_header(lines: Sequence[str]) -> int:
         # "Timo: Kelemahan? Jerman Sempurna!" - a first line ending in ?/!/quote is a headline.
         earlier_title = any(_is_title(x) and not ends_with_punctuation(x) for x in lines[:i])
         headline = (
-            not earlier_title and not line.endswith(".") and words <= 25 and i + 1 < len(lines)
+            not earlier_title
+            and not line.endswith(".")
+            and words <= _HEADLINE_MAX_WORDS
+            and _SENTENCE_INSIDE.search(line) is None
+            and i + 1 < len(lines)
         )
         if not headline:
             return i

@@ -880,3 +880,12 @@ def test_cleaning_its_own_output_changes_nothing(lines: list[str]) -> None:
     body = clean_article("\n".join(lines)).paragraphs
     assert body == tuple(dict.fromkeys(x for x in lines if x.endswith(".") and len(x) > 40))
     assert clean_article("\n".join(body)).paragraphs == body
+
+
+def test_a_lede_ending_in_a_question_is_body_not_title() -> None:
+    lede = "Harga beras naik lagi pekan ini. Warga mulai mengeluh. Lantas apa sebabnya?"
+    cleaned = clean_article(f"{lede}\n{P1}\n{P2}")
+    assert cleaned.title is None
+    assert cleaned.paragraphs == (lede, P1, P2)
+    question = clean_article(f"Harga Beras Naik Lagi, Apa Sebabnya?\n{P1}\n{P2}")
+    assert question.title == "Harga Beras Naik Lagi, Apa Sebabnya?"
