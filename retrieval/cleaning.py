@@ -377,6 +377,9 @@ def parse_dateline(line: str) -> Dateline | None:
             groups = match.groupdict()
             printed = groups.get("outlet") or groups.get("name")
             place = groups.get("place")
+            unknown = groups.get("name")
+            if unknown and place and unknown.isupper() and place.isupper():
+                printed = None  # "POS-KUPANG, KUPANG -": which is the outlet is anyone's guess
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
     match = _DATELINE_PLACE_WORDS.match(line)
@@ -387,12 +390,23 @@ def parse_dateline(line: str) -> Dateline | None:
 
 @cache
 def _outlet_mention() -> re.Pattern[str]:
-    """Any registry spelling as a whole word: short ones ("DW", "RRI") in their own case."""
-    spellings = {s for o in registry().outlets for s in (*o.dateline_names, *o.domains)}
-    spellings = {s for s in spellings if "/" not in s}
-    long = sorted((s for s in spellings if len(s) > 3), key=len, reverse=True)
-    short = sorted((s for s in spellings if len(s) <= 3), key=len, reverse=True)
-    words = "|".join([*(f"(?i:{re.escape(s)})" for s in long), *(re.escape(s) for s in short)])
+    """Registry spellings as whole words: host names in any case, other names as printed.
+
+    A lone capitalised word ("Fajar", "Surya", "Merdeka") is also a person's name or an
+    ordinary word, so it never counts here; "ANTARA", "detikNews" or "CNN Indonesia" do.
+    """
+    names = {s for o in registry().outlets for s in (*o.dateline_names, *o.domains)}
+    hosts = sorted((s for s in names if re.fullmatch(DOMAIN_PATTERN, s)), key=len, reverse=True)
+    printed = sorted(
+        (
+            s
+            for s in names
+            if s not in hosts and "/" not in s and not re.fullmatch(r"[A-Z][a-z]+", s)
+        ),
+        key=len,
+        reverse=True,
+    )
+    words = "|".join([*(f"(?i:{re.escape(s)})" for s in hosts), *map(re.escape, printed)])
     return re.compile(rf"(?<![\w.])(?:{words})(?![\w])")
 
 

@@ -889,3 +889,15 @@ def test_a_lede_ending_in_a_question_is_body_not_title() -> None:
     assert cleaned.paragraphs == (lede, P1, P2)
     question = clean_article(f"Harga Beras Naik Lagi, Apa Sebabnya?\n{P1}\n{P2}")
     assert question.title == "Harga Beras Naik Lagi, Apa Sebabnya?"
+
+
+def test_a_name_that_is_also_an_outlet_word_names_no_outlet() -> None:
+    # "(Fajar Anugrah)" is a reporter, not the outlet Fajar; "antara" is a plain word.
+    cleaned = clean_article(f"{P1}\n{P2}\n(Fajar Anugrah)\nKerja sama antara kota")
+    assert cleaned.dateline_outlet is None
+
+
+def test_two_capitalised_names_before_a_dash_name_no_outlet() -> None:
+    dateline = parse_dateline(f"POS-KUPANG, KUPANG - {P1}")
+    assert dateline is not None
+    assert (dateline.outlet, dateline.rest) == (None, P1)
