@@ -40,10 +40,13 @@ _FINAL_PUNCTUATION = tuple(".!?…\"”’':;")
 _CROSSHEAD_MAX_WORDS = 10
 _DATE_LINE_OTHER_WORDS = 3  # words besides the date itself ("Diperbarui", "Kompas.com")
 _DATELINE_SEARCH_LINES = 10  # a dateline opens the body, so it sits near the top
+_SENTENCES_BEFORE_DATELINE = 2  # a standfirst (sometimes printed twice) may precede it
 _TITLE_MIN_WORDS = 3  # shorter header lines are section labels ("Timnas Indonesia")
 _TITLE_MAX_WORDS = 40
 _TITLE_FULL_WORDS = 5
 _HEADLINE_MAX_WORDS = 25
+_STANDFIRST_MAX_WORDS = 25
+_CAPTION_MAX_WORDS = 30
 _SENTENCE_INSIDE = re.compile(r"[a-z]{2}\. [A-Z]")
 _RELATED_BULLETS_MAX = 8  # link lines under one "Baca juga" label
 _RELATED_BULLET_MAX_WORDS = 25
@@ -55,7 +58,7 @@ _SENTENCES_PER_PARAGRAPH = 3
 FURNITURE_PATTERNS: tuple[str, ...] = (
     r"advertisement$|iklan$|scroll to continue with content$|scroll (?:ke|to) (?:bawah|down)\b",
     r"loading\s*\.*$|memuat\s*\.*$|next article$|previous article$|artikel selanjutnya$",
-    r"baca berita tanpa iklan|gabung kompas\.com\+|berlangganan\b|langganan\b",
+    r"baca berita tanpa iklan|gabung kompas\.com\+|(?:ber)?langganan\b[^.]{0,60}$",
     r".{0,60}\b(?:whatsapp|wa) channel\b|.{0,80}\bgoogle news\b|.{0,80}\bgrup telegram\b",
     r"dapatkan (?:update|berita|informasi)\b|download aplikasi|unduh aplikasi",
     r"(?:ikuti|follow|simak) (?:kami|berita|juga|update|akun|channel)\b.{0,80}"
@@ -68,10 +71,11 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?:tags?|topik|kata kunci|keywords?)\s*(?::|$)",
     r"(?:share|bagikan|komentar|comments?|tulis komentar|kirim)\s*(?::|$)",
     r"(?:klik|click) (?:di ?sini|here|untuk)\b",
-    r"(?:halaman|page) (?:selanjutnya|berikutnya|\d+)\b.{0,20}$",
+    r"(?:halaman|page) (?:selanjutnya|berikutnya|\d+)\b.{0,20}$|\d+ dari \d+ halaman$",
     r"(?:ilustrasi|foto ilustrasi)\s*[.:]",
     r"date \d{4}(?:-\d{2}){0,2}\b",  # a scraper's own "date 2024-05" label
-    r"logo\b|selamat datang\b|pilih (?:jaringan|kanal|kategori|wilayah)\b|.{0,40}\bnews portal$",
+    r"(?:logo|selamat datang)\b[^.]{0,50}$|pilih (?:jaringan|kanal|kategori|wilayah)\b",
+    r".{0,40}\bnews portal$",
     r"terverifikasi\b.{0,60}dewan pers|.{0,30}\btanpa iklan\b|nikmati berita\b",
     r"\d\.\s*buka (?:konten|menu|situs)\b|saran dan pesan redaksi|kumpulan berita\b",
     r"kami membuka kesempatan bagi anda\b|isi komentar\b|advertorial\b|sponsored\b",
@@ -130,7 +134,7 @@ _GLUED_CREDIT = re.compile(
 )
 _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 
-_TAG = re.compile(r"<[^<>]{0,500}>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _HTML_LEFTOVER = re.compile(r"(?i)^(?:</?[a-z][^>]*>\s*)+$|<(?:a|img|div|span|script|p)\b")
 # "ulasannya.Di tengah": a full stop glued to the next sentence.
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
@@ -355,10 +359,6 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
         # "KOTA BANDUNG, Prolite –": an outlet the registry does not know, before a dash
         re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{_UNKNOWN_NAME}\s*[-–—]{{1,2}}\s+{rest}"),
-        # "JAKARTA. Sejumlah ..." (Kontan)
-        re.compile(rf"^(?P<place>[A-Z]{{3,}}(?: [A-Z]{{3,}})?)\.\s+(?=[A-Z]){rest}"),
-        # "Jakarta: Nilai tukar ..." (Medcom)
-        re.compile(rf"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+(?=[A-Z](?:\S+\s+){{9}}){rest}"),
         # "JAKARTA -": without an outlet the place is in capitals ...
         re.compile(
             rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}\s*(?=[A-Z\"“][a-z])){rest}"
@@ -367,7 +367,13 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 # ... or a capitalised place whose paragraph is a full sentence ("Jakarta - Polisi ... .")
-_DATELINE_PLACE_WORDS = re.compile(rf"^(?P<place>{_PLACE_WORDS})\s+[-–—]{{1,2}}\s+(?P<rest>.*)$")
+# Weaker forms count only when what follows is a full sentence: "Jakarta - Polisi ... .",
+# "JAKARTA. Sejumlah ... ." (Kontan), "Jakarta: Nilai tukar ... ." (Medcom).
+_WEAK_DATELINES = (
+    re.compile(rf"^(?P<place>{_PLACE_WORDS})\s+[-–—]{{1,2}}\s+(?P<rest>.*)$"),
+    re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,})?)\.\s+(?=[A-Z])(?P<rest>.*)$"),
+    re.compile(r"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+(?=[A-Z](?:\S+\s+){9})(?P<rest>.*)$"),
+)
 
 
 def parse_dateline(line: str) -> Dateline | None:
@@ -382,9 +388,10 @@ def parse_dateline(line: str) -> Dateline | None:
                 printed = None  # "POS-KUPANG, KUPANG -": which is the outlet is anyone's guess
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
-    match = _DATELINE_PLACE_WORDS.match(line)
-    if match is not None and ends_with_punctuation(match["rest"]):
-        return Dateline(None, match["place"], match["rest"])
+    for weak in _WEAK_DATELINES:
+        match = weak.match(line)
+        if match is not None and ends_with_punctuation(match["rest"]):
+            return Dateline(None, match["place"], match["rest"])
     return None
 
 
@@ -580,7 +587,16 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
         credit = _STANDALONE_FOTO.sub("", line).strip(" ()")
         # "Foto: AP/Ramil Sitdikov" credits the caption above; "Foto: Warga antre di ..." is one.
         only_credit = "/" in credit or len(credit.split()) <= 3
-        if _STANDALONE_FOTO.match(line) and only_credit and not is_date_line(previous):
+        # The line above is its caption when short or printed twice, never reported speech.
+        caption_like = not previous.startswith(('"', "“")) and (
+            len(previous.split()) <= _CAPTION_MAX_WORDS or lines.count(previous) > 1
+        )
+        if (
+            _STANDALONE_FOTO.match(line)
+            and only_credit
+            and caption_like
+            and not is_date_line(previous)
+        ):
             captions.add(previous)
     return captions
 
@@ -592,7 +608,10 @@ def _repeated_standfirst(lines: Sequence[str]) -> set[str]:
     return {
         line
         for line, after in pairwise(before_body)
-        if line == after and line.endswith(".") and len(line.split()) <= _TITLE_MAX_WORDS
+        if line == after
+        and line.endswith(".")
+        and len(line.split()) <= _STANDFIRST_MAX_WORDS
+        and _SENTENCE_INSIDE.search(line) is None  # one sentence; a lede printed twice stays
     }
 
 
@@ -646,10 +665,14 @@ def _pick_title(header: Sequence[str]) -> str | None:
 
 def _split_header(lines: Sequence[str]) -> int:
     """Index of the first body line: the dateline if any, else the first sentence."""
+    sentences = 0
     for i, line in enumerate(lines[:_DATELINE_SEARCH_LINES]):
-        dateline = parse_dateline(line)
-        if dateline is not None:
+        if parse_dateline(line) is not None:
             return i
+        if ends_with_punctuation(line) and len(line.split()) > _CROSSHEAD_MAX_WORDS:
+            sentences += 1
+            if sentences > _SENTENCES_BEFORE_DATELINE:  # the body began without a dateline
+                break
     for i, line in enumerate(lines):
         words = len(line.split())
         if words > _TITLE_MAX_WORDS:
@@ -687,6 +710,7 @@ def clean_article(text: str) -> CleanedText:
     body_started = False
     sentences = 0
     seen: set[str] = set()
+    later_copy: dict[str, int] = {}  # a line printed again: where its second copy stands
     for i, line in enumerate(lines):
         credit = wire_credit(line)
         if credit is not None:
@@ -695,6 +719,8 @@ def clean_article(text: str) -> CleanedText:
             author = author or byline_author(line)
         if credit is not None or i in bullets:
             continue
+        if line in seen and line not in captions:
+            later_copy.setdefault(line, i)
         if line in captions or line in seen:
             continue
         if is_date_line(line):
@@ -731,6 +757,13 @@ def clean_article(text: str) -> CleanedText:
     start = _split_header(header_lines)
     title = _pick_title(header_lines[:start])
     body = {i: lines[i] for i in kept[start:]}
+    if body:
+        # A standfirst repeated as the first paragraph: the header copy is not body, this one is.
+        for line in header_lines[:start]:
+            copy = later_copy.get(line)
+            if copy is not None and copy > kept[start] and not _is_title(line):
+                body[copy] = line
+        body = dict(sorted(body.items()))
     dateline: Dateline | None = None
     for i in list(body)[:2]:  # a dateline may stand on its own line before the body
         found_dateline = parse_dateline(body[i])
