@@ -507,7 +507,7 @@ def _normalise(line: str) -> str:
 
 
 _CONTINUATION = re.compile(r"^(?:[a-z]|[,.;:)\]])")
-_OPEN_SENTENCE_END = (".", "!", "?", '"', "”", ":")
+_OPEN_SENTENCE_END = (".", "!", "?", '"', "”", ":", ")")
 
 
 # "15 December" over "21:25 2019": a date whose year sits on the next line, after the time.
@@ -560,6 +560,7 @@ def _rejoin_broken_lines(lines: list[str]) -> list[str]:
                 (_CONTINUATION.match(line) is not None and mid_sentence) or link_text
             ) and not (
                 is_caption(previous)
+                or is_caption(line)
                 or is_byline(line)
                 or wire_credit(line) is not None
                 or parse_dateline(line) is not None
@@ -629,6 +630,13 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
             if not (bulleted or headline) or len(candidate.split()) > _RELATED_BULLET_MAX_WORDS:
                 break
             bullets.add(j)
+    # A bulleted headline in Title Case ("• CATATAN Prestasi Shin Tae-yong, Pelatih ...").
+    for i, line in enumerate(lines):
+        text = _BULLET.sub("", line)
+        headline = not ends_with_punctuation(line) and _title_case(text)
+        long_enough = len(text.split()) >= _TITLE_FULL_WORDS
+        if _BULLET.match(line) and headline and long_enough and not is_date_line(text):
+            bullets.add(i)
     # Unlabelled: two or more bulleted headlines in a row ("- Polisi Ungkap Motif ...").
     run: list[int] = []
     for i, line in enumerate([*lines, ""]):

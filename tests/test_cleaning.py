@@ -901,3 +901,24 @@ def test_two_capitalised_names_before_a_dash_name_no_outlet() -> None:
     dateline = parse_dateline(f"POS-KUPANG, KUPANG - {P1}")
     assert dateline is not None
     assert (dateline.outlet, dateline.rest) == (None, P1)
+
+
+def test_end_mark_and_photo_credit_stay_apart() -> None:
+    last = f"{P3} (*)"
+    cleaned = clean_article(f"{P1}\n{last}\n(Kompas.com/Budi Santoso/Sari Dewi)")
+    assert cleaned.paragraphs == (P1, last)
+
+
+def test_bulleted_headline_goes_but_a_bulleted_date_is_a_date() -> None:
+    text = "\n".join(
+        [
+            "Judul Berita Pasar Murah",
+            "  • Senin, 28 Oktober 2013, 19:05 WIB",
+            P1,
+            "• CATATAN Harga Beras Naik, Pedagang Pasar Induk Mengeluh",
+            P2,
+        ]
+    )
+    cleaned = clean_article(text)
+    assert cleaned.date == (datetime(2013, 10, 28, 19, 5, tzinfo=WIB), True)
+    assert cleaned.paragraphs == (P1, P2)
