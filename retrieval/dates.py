@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-import dateparser
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 
@@ -188,6 +187,8 @@ def _slow_path(match: re.Match[str]) -> tuple[datetime, bool] | None:
 
 
 def _dateparse(span: str) -> datetime | None:
+    import dateparser  # imported on first use: it is slow to load and rarely needed
+
     result: datetime | None = dateparser.parse(
         span, languages=["id", "en"], settings=_DATEPARSER_SETTINGS
     )
