@@ -52,6 +52,7 @@ _RELATED_BULLETS_MAX = 8  # link lines under one "Baca juga" label
 _RELATED_BULLET_MAX_WORDS = 25
 _LONG_PARAGRAPH_CHARS = 1200  # longer paragraphs are whole pages without line breaks
 _SENTENCES_PER_PARAGRAPH = 3
+_QUOTE_MAX_CHARS = 1500
 
 # Whole-line furniture, case-insensitive, matched at the start of a line. These
 # vary by outlet, so they are a table (add a row for a new outlet's prompt).
@@ -449,8 +450,8 @@ def split_sentences(text: str) -> list[str]:
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
         candidate = text[start : match.end()]
-        if _open_quote(candidate):
-            continue
+        if _open_quote(candidate) and len(candidate) < _QUOTE_MAX_CHARS:
+            continue  # inside a quotation (a stray quote mark stops counting after a while)
         sentences.append(candidate.strip())
         start = match.end()
     tail = text[start:].strip()
