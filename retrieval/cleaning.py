@@ -118,6 +118,9 @@ _TRIBUN_BYLINE = re.compile(
 )
 # "Oleh Syamsuddin Hasan" standing alone above the story.
 _OLEH_BYLINE = re.compile(r"^[Oo]leh\s+(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})$")
+_SIGNED_BYLINE = re.compile(
+    r"^(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){1,4})\s*[-–—|,]\s+(?P<outlet>[\w.]+(?: \w+)?)$"
+)
 _SOURCE_CREDIT = re.compile(r"(?i)^(?:sumber|source)\s*:\s*(?P<names>.+)$")
 _CREDIT_SEPARATORS = re.compile(r"\s*(?:[,/&|;]|\bdan\b|\band\b)\s*")
 _FOTO_CREDIT = re.compile(r"(?i)(?:^|\s|\()foto\s*:\s*\S")
@@ -213,17 +216,26 @@ def is_related_links(line: str) -> bool:
     return not rest or rest[0] in ":-–—|»>" or not ends_with_punctuation(line)
 
 
+def _outlet_signed(line: str) -> re.Match[str] | None:
+    """``Rina Wati - detikNews``: a reporter's name signed with the outlet."""
+    match = _SIGNED_BYLINE.match(line)
+    if match is None or _outlet_mention().fullmatch(match["outlet"]) is None:
+        return None
+    return match
+
+
 def is_byline(line: str) -> bool:
     return (
         _BYLINE.match(line) is not None
         or _TRIBUN_BYLINE.match(line) is not None
         or _OLEH_BYLINE.match(line) is not None
+        or _outlet_signed(line) is not None
     )
 
 
 def byline_author(line: str) -> str | None:
     """The reporter/writer a byline names (``Penulis: X | Editor: Y`` -> ``X``)."""
-    tribun = _TRIBUN_BYLINE.match(line) or _OLEH_BYLINE.match(line)
+    tribun = _TRIBUN_BYLINE.match(line) or _OLEH_BYLINE.match(line) or _outlet_signed(line)
     if tribun is not None:
         return tribun["name"].strip() or None
     for match in _CREDIT_FIELD.finditer(line):

@@ -478,13 +478,14 @@ SHAPES = [
         "Pasar Murah Dibuka di Lima Kecamatan",
         "detikcom",
         (datetime(2024, 5, 14, 19, 7, tzinfo=WIB), True),
+        "Rina Wati",
     ),
     Shape(
         "cnn",
         "\n".join(
             [
                 "Pasar Murah Dibuka di Lima Kecamatan",
-                "CNN Indonesia",
+                "Budi Santoso, CNN Indonesia",
                 "Selasa, 14 Mei 2024 07:00 WIB",
                 "Jakarta, CNN Indonesia --",
                 P1,
@@ -496,6 +497,7 @@ SHAPES = [
         "Pasar Murah Dibuka di Lima Kecamatan",
         "CNN Indonesia",
         (datetime(2024, 5, 14, 7, 0, tzinfo=WIB), True),
+        "Budi Santoso",
     ),
     Shape(
         "liputan6 glued",
@@ -724,6 +726,8 @@ def test_source_and_editor_credit() -> None:
         ("Rep: Kamran Dikarma/ Red: Christiyaningsih", "Kamran Dikarma"),
         ("Laporan Wartawan Tribunnews.com, Dewi Lestari", "Dewi Lestari"),
         ("Oleh Syamsuddin Hasan", "Syamsuddin Hasan"),
+        ("Rina Wati - detikNews", "Rina Wati"),
+        ("Jokowi - Prabowo", None),
         ("Editor: Sari Dewi", None),
     ],
 )
