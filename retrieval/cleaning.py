@@ -1,26 +1,28 @@
 """Turn a scraped news page into its title and body paragraphs.
 
 Every non-blank line is a candidate paragraph (some pages separate paragraphs
-with blank lines, some with single newlines; none wraps a paragraph across
-lines). The pipeline, in order:
+with blank lines, some with single newlines). The pipeline, in order:
 
-1. normalise each line: HTML entities decoded, leftover tags removed;
+1. normalise each line (HTML entities decoded, leftover tags removed) and rejoin
+   lines a scraper broke at every link ("Jakarta / - / Luna Maya / ternyata ...");
 2. drop page furniture, one line at a time (ads, share widgets, reading time,
    related-link labels and the link bullets under them, bylines, wire credits,
    photo captions, subscription prompts, tag lists, copyright footers); the
-   patterns that vary by outlet are data in :data:`FURNITURE_PATTERNS`;
+   patterns that vary by outlet are data in :data:`FURNITURE_PATTERNS`, the
+   outlets and their dateline spellings are data in ``retrieval/data/outlets.toml``;
 3. drop captions found from context (the line before a standalone ``Foto:``
    credit) and repeated lines (a caption printed twice goes entirely);
-4. take date lines out as metadata (a "Diperbarui" date only when no
-   publication date is printed);
+4. take date lines in the header out as metadata (a "Diperbarui" date only when
+   no publication date is printed, and then marked as such);
 5. split off the header block (headline, standfirst) before the first body line
    and take the title from it (never from furniture; ``None`` when there is none);
 6. strip the dateline from the first body line and drop crossheads;
-7. split a paragraph that holds a whole page (no line breaks) at sentence
-   boundaries, a few sentences per paragraph.
+7. cut inline "(Baca juga: ...)" notes out, and split a paragraph that holds a
+   whole page (no line breaks) at sentence boundaries, a few sentences each.
 
-Only surrounding whitespace, the dateline, leftover HTML and the space missing
-after a glued full stop (``ulasannya.Di``) are ever changed in a paragraph.
+Apart from that, only surrounding whitespace, leftover HTML and the space missing
+after a glued full stop (``ulasannya.Di``) are ever changed: modulo whitespace,
+every paragraph is a piece of the input.
 """
 
 from __future__ import annotations
@@ -178,7 +180,8 @@ def ends_with_punctuation(line: str) -> bool:
     return line.endswith(_FINAL_PUNCTUATION)
 
 
-def is_advertisement(line: str) -> bool:
+def is_page_furniture(line: str) -> bool:
+    """Ads, prompts, footers and labels listed in :data:`FURNITURE_PATTERNS`."""
     return _FURNITURE_LINE.match(line) is not None
 
 
@@ -501,7 +504,7 @@ def split_long_paragraph(paragraph: str) -> list[str]:
 # --- the pipeline -----------------------------------------------------------
 
 _FURNITURE: tuple[Callable[[str], bool], ...] = (
-    is_advertisement,
+    is_page_furniture,
     is_reading_time,
     is_related_links,
     is_byline,
