@@ -49,7 +49,7 @@ _TITLE_FULL_WORDS = 5
 _HEADLINE_MAX_WORDS = 25
 _STANDFIRST_MAX_WORDS = 25
 _CAPTION_MAX_WORDS = 30
-_SENTENCE_INSIDE = re.compile(r"[a-z]{2}\. [A-Z]")
+_SENTENCE_INSIDE = re.compile(r"[a-z0-9]{2}\. [A-Z]")
 _RELATED_BULLETS_MAX = 8  # link lines under one "Baca juga" label
 _RELATED_BULLET_MAX_WORDS = 25
 _LONG_PARAGRAPH_CHARS = 1200  # longer paragraphs are whole pages without line breaks
@@ -136,7 +136,7 @@ _SLASH_CREDIT = re.compile(
 )
 # "... Jumat (2/8/2019)RYANA ARYADITA UMASUGI": a photographer's name glued to the caption.
 _GLUED_CREDIT = re.compile(
-    r"[)\].][A-Z]{3,}(?: [A-Z]{2,}){1,3}(?=\s|$)|[)\].] [A-Z]{3,}(?: [A-Z]{2,}){1,3}$"
+    r"\)[A-Z]{3,}(?: [A-Z]{2,}){1,3}(?=\s|$)|[).] [A-Z]{3,}(?: [A-Z]{2,}){1,3}$"
 )
 _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 
@@ -277,12 +277,22 @@ def wire_credit(line: str) -> tuple[str, ...] | None:
 
 def is_caption(line: str) -> bool:
     """A photo caption that carries its own credit (``... Foto: X`` or ``... (X/Y)``)."""
+    words = len(line.split())
+    if words > _CAPTION_MAX_WORDS * 2:  # a whole page on one line is no caption
+        return False
+    if _FOTO_CREDIT.search(line) is not None or _ANTARA_PHOTO.search(line) is not None:
+        return True
+    # A credit at the end of a long paragraph or of reported speech signs the text
+    # ("... kata Arfen. (Tribunbatam.id/Nama)"); a caption is short and quotes no one.
+    quoted = any(q in line for q in '"“”')
     return (
-        _FOTO_CREDIT.search(line) is not None
-        or _ANTARA_PHOTO.search(line) is not None
-        or (_SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
-        or _GLUED_CREDIT.search(line) is not None
-        or (_PAREN_PHOTO_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+        words <= _CAPTION_MAX_WORDS
+        and not quoted
+        and (
+            (_SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+            or _GLUED_CREDIT.search(line) is not None
+            or (_PAREN_PHOTO_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+        )
     )
 
 
@@ -642,7 +652,11 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
         for j in range(i + 1, min(i + 1 + _RELATED_BULLETS_MAX, len(lines))):
             candidate = lines[j]
             bulleted = _BULLET.match(candidate) is not None
-            headline = not ends_with_punctuation(candidate) or candidate.endswith("?")
+            headline = not ends_with_punctuation(candidate) or (
+                candidate.endswith("?")  # "Bakal Ada Season 2?" - a linked headline, in Title Case
+                and _title_case(candidate)
+                and _SENTENCE_INSIDE.search(candidate) is None
+            )
             if not (bulleted or headline) or len(candidate.split()) > _RELATED_BULLET_MAX_WORDS:
                 break
             bullets.add(j)
@@ -704,7 +718,7 @@ def _split_header(lines: Sequence[str]) -> int:
         if not ends_with_punctuation(line) or words <= _CROSSHEAD_MAX_WORDS // 2:
             continue
         # "Timo: Kelemahan? Jerman Sempurna!" - a first line ending in ?/!/quote is a headline.
-        earlier_title = any(_is_title(x) and not ends_with_punctuation(x) for x in lines[:i])
+        earlier_title = any(_is_title(x) for x in lines[:i])  # one headline per page
         headline = (
             not earlier_title
             and not line.endswith(".")

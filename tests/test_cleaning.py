@@ -926,3 +926,15 @@ def test_bulleted_headline_goes_but_a_bulleted_date_is_a_date() -> None:
     cleaned = clean_article(text)
     assert cleaned.date == (datetime(2013, 10, 28, 19, 5, tzinfo=WIB), True)
     assert cleaned.paragraphs == (P1, P2)
+
+
+def test_a_signed_paragraph_is_body_not_a_caption() -> None:
+    signed = f"{P3} (Tribunbatam.id/Febriyuanda)"
+    assert _paragraphs(P1, signed, P2) == (P1, signed, P2)
+    long_signed = f"{P1} {P2} Harga cabai juga turun di pasar tradisional. (Tribunnews.com/Budi)"
+    assert _paragraphs(P1, long_signed) == (P1, long_signed)
+
+
+def test_a_question_after_a_related_label_is_body() -> None:
+    question = "Warga menunggu harga turun lagi. Lantas, kapan harga beras kembali normal?"
+    assert _paragraphs(P1, "Baca Juga", question, P2) == (P1, question, P2)
