@@ -59,6 +59,12 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE reply_message_id IS NOT NULL;
     CREATE INDEX queries_ts ON queries (ts);
     """,
+    # reliab (contract with qlog): how each exchange ended.
+    """
+    ALTER TABLE queries ADD COLUMN outcome TEXT;
+    ALTER TABLE queries ADD COLUMN reason TEXT;
+    ALTER TABLE queries ADD COLUMN context_id INTEGER;
+    """,
 )
 
 COLUMNS = (
@@ -67,9 +73,11 @@ COLUMNS = (
 )
 INSERT_SQL = """
 INSERT INTO queries (ts, chat_id, chat_type, user, command, query, answered,
-    article_id, paragraph, score, rank, latency_ms, reply_message_id)
+    article_id, paragraph, score, rank, latency_ms, reply_message_id,
+    outcome, reason, context_id)
 VALUES (:ts, :chat_id, :chat_type, :user, :command, :query, :answered,
-    :article_id, :paragraph, :score, :rank, :latency_ms, :reply_message_id)
+    :article_id, :paragraph, :score, :rank, :latency_ms, :reply_message_id,
+    :outcome, :reason, :context_id)
 """
 GET_SQL = f"SELECT {COLUMNS} FROM queries WHERE id = ?"
 # Newest by id, not ts: ids follow insertion order even when a caller passes ts.
@@ -123,6 +131,10 @@ class QueryRecord:
     latency_ms: float = 0.0
     reply_message_id: int | None = None
     ts: datetime | None = None  # None = now; naive = UTC
+    # answered | declined | send_failed | throttled | too_long | command
+    outcome: str | None = None
+    reason: str | None = None  # decline reason code, or the error class of a failed send
+    context_id: int | None = None  # the row an earlier exchange this one leans on
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +211,9 @@ def insert_params(rec: QueryRecord, secret: bytes) -> dict[str, Any]:
         "rank": opt(int, rec.rank),
         "latency_ms": float(rec.latency_ms),
         "reply_message_id": opt(int, rec.reply_message_id),
+        "outcome": rec.outcome,
+        "reason": rec.reason,
+        "context_id": opt(int, rec.context_id),
     }
 
 
