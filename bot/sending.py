@@ -21,12 +21,14 @@ import asyncio
 import logging
 import random
 import time
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +125,9 @@ class ResilientRequests(BaseRateLimiter[int]):
                 )
                 return result
             except RetryAfter as exc:
-                wait = exc.retry_after
+                with warnings.catch_warnings():  # PTB 22.2+: int now, timedelta later
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = exc.retry_after
                 seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
                 pause, error = seconds + self._rng.uniform(0.05, 0.25), exc
             except TelegramError as exc:
