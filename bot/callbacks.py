@@ -33,7 +33,8 @@ async def _logged_answer(
     except QueryLogError:
         logger.warning("query log unreadable; button cannot be served", exc_info=True)
         return None
-    if logged is None or logged.command not in _ANSWER_COMMANDS or not logged.answered:
+    # A hit, not ``answered``: a cut question's answer (too_long) has buttons too.
+    if logged is None or logged.command not in _ANSWER_COMMANDS or not logged.article_id:
         return None
     return logged if logged.query else None
 
@@ -52,7 +53,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.STALE_BUTTON)
         return
     ex = Exchange.of_user(query.from_user, "more", logged.query, chat=message.chat)
-    ex.context_id, ex.outcome, ex.reply_message_id = logged.id, "command", message.message_id
+    ex.context_id, ex.reply_message_id = logged.id, message.message_id
     try:
         svc = services(context)
         found = await asyncio.to_thread(svc.retriever.ask, logged.query, CANDIDATES)
@@ -61,7 +62,6 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer(texts.NO_MORE_RESULTS)
             return
         ex.took(found, rank=rank)
-        ex.outcome = "command"
         hit = found.hits[rank]
         # The last candidate has no "Hasil lain" button.
         next_rank = rank + 1 if rank + 1 < len(found.hits) else None

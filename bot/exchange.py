@@ -19,10 +19,10 @@ from retrieval import Answer, Hit
 Outcome = Literal[
     "answered",  # a question answered with a cited paragraph
     "declined",  # a question the archive does not answer
-    "too_long",  # a question cut to what retrieval reads (``answered`` says how it went)
+    "too_long",  # a question cut to what retrieval reads (a hit, if any, is kept)
     "throttled",  # over a flood limit: told once, then ignored
     "send_failed",  # the reply could not be delivered (``reason``: the error class)
-    "command",  # anything that is not a question: /help, /latest, /sumber, buttons
+    "command",  # anything but a question: /help, /latest, /sumber (``reason``: a refusal)
     "error",  # the handler failed (``reason``: the exception class); it apologised
 ]
 
@@ -40,7 +40,6 @@ class Exchange:
     user_id: int | None = field(repr=False)  # raw: pseudonymised when logged
     query: str = ""
     started: float = field(default_factory=time.monotonic)
-    answered: bool = False
     hit: Hit | None = None
     rank: int | None = None
     ranked: bool = True  # False for a hit that was looked up (/sumber), not scored
@@ -79,13 +78,17 @@ class Exchange:
     def took(self, found: Answer, *, cut: bool = False, rank: int = 0) -> None:
         """Record what retrieval said about the question."""
         hit = found.hits[rank] if found.answered and rank < len(found.hits) else None
-        self.answered = hit is not None
         self.hit, self.rank = hit, (rank if hit is not None else None)
         if cut:
             self.outcome = "too_long"
         else:
             self.outcome = "answered" if hit is not None else "declined"
         self.reason = None if hit is not None else found.reason
+
+    @property
+    def answered(self) -> bool:
+        """Answered means an answer was shown (the query log's rule, too)."""
+        return self.outcome == "answered"
 
     @property
     def latency_ms(self) -> float:

@@ -225,7 +225,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     async with exchange(context, message, command) as ex:
         if ex is None:
             return
-        ex.outcome, ex.answered = "command", True
+        ex.outcome = "command"
         examples = services(context).examples
         text = render.render_help(context.bot.username, group=is_group(message), examples=examples)
         await deliver(context, ex, message, text)
@@ -244,7 +244,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text = texts.USAGE_LATEST
         else:
             text = listings.render_latest(services(context).retriever.corpus.newest(n))
-        ex.outcome, ex.answered = "command", n is not None
+        ex.outcome, ex.reason = "command", None if n is not None else "usage"
         await deliver(context, ex, message, text)
 
 
@@ -264,14 +264,16 @@ async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if is_reply_to_bot(message) and replied is not None:
             hit = await _cited(context, ex, message.chat.id, replied.message_id)
             text = render.render_citation(hit) if hit else texts.SUMBER_NOT_AN_ANSWER
-            ex.hit, ex.answered = hit, hit is not None
+            ex.hit, ex.reason = hit, None if hit else "not_an_answer"
         elif words:
             related = await asyncio.to_thread(svc.retriever.related_articles, words, CANDIDATES)
-            text, ex.answered = listings.render_related(words, related), bool(related)
+            text = listings.render_related(words, related)
+            ex.reason = None if related else "no_related"
         elif replied is not None and not replied.forum_topic_created:
             text = texts.SUMBER_NOT_THE_BOTS  # a reply, but to someone else's message
+            ex.reason = "not_the_bots"
         else:
-            text, ex.answered = listings.render_sources(svc.retriever.corpus.articles), True
+            text = listings.render_sources(svc.retriever.corpus.articles)
         await deliver(context, ex, message, text)
 
 
@@ -310,18 +312,16 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ex.outcome = "command"
         svc = services(context)
         user = message.from_user
-        allowed = user is not None and user.id in svc.settings.admin_user_ids
-        if not allowed:
-            text = texts.NOT_ADMIN
+        if user is None or user.id not in svc.settings.admin_user_ids:
+            text, ex.reason = texts.NOT_ADMIN, "not_admin"
         elif message.chat.type != ChatType.PRIVATE:
-            text, allowed = texts.STATS_PRIVATE_ONLY, False
+            text, ex.reason = texts.STATS_PRIVATE_ONLY, "private_only"
         else:
             try:
                 text = listings.render_stats(await svc.querylog.stats(top=5, recent=5))
             except QueryLogError as exc:
                 logger.warning("query log unreadable for /stats: %s", exc)
-                text, allowed = texts.STATS_UNAVAILABLE, False
-        ex.answered = allowed
+                text, ex.reason = texts.STATS_UNAVAILABLE, "log_unreadable"
         await deliver(context, ex, message, text)
 
 

@@ -27,6 +27,7 @@ RAW_PAYLOAD_LOGGERS = (
     "telegram.ext.ExtBot",
     "telegram.ext.Application",
     "telegram.ext.Updater",
+    "aiosqlite",  # every statement with its parameters
 )
 _OPERATIONAL = (NetworkError, InvalidToken, Conflict, RetryAfter)
 

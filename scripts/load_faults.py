@@ -82,7 +82,10 @@ class Report:
             ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))),
             ("faults injected", ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items()))),
             ("retries seen (failed sends retried)", f"{self.retries_seen}"),
-            ("latency p50 / p99 / max", f"{self.p50_ms:.0f} / {self.p99_ms:.0f} / {self.max_ms:.0f} ms"),
+            (
+                "latency p50 / p99 / max",
+                f"{self.p50_ms:.0f} / {self.p99_ms:.0f} / {self.max_ms:.0f} ms",
+            ),
             ("RSS start / end", f"{self.rss_start_mb:.1f} / {self.rss_end_mb:.1f} MB"),
             ("wall time", f"{self.seconds:.1f} s"),
             ("bot exit code", f"{self.exit_code}"),
@@ -169,9 +172,7 @@ def run(
     began = time.monotonic()
     with tempfile.TemporaryDirectory(dir=workdir) as tmp, BotApiStandIn() as standin:
         data = Path(tmp)
-        faults = Faults(
-            status=((429, p429), (500, p500)), drop=drop, slow=slow, delay=slow_delay
-        )
+        faults = Faults(status=((429, p429), (500, p500)), drop=drop, slow=slow, delay=slow_delay)
         sink = (output or data / "bot-output.txt").open("wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot"],

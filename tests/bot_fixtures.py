@@ -36,6 +36,7 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    # reliab settings
     "SEND_DEADLINE_SECONDS",
     "THROTTLE_WINDOW_SECONDS",
     "THROTTLE_USER_LIMIT",

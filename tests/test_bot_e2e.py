@@ -309,7 +309,7 @@ async def test_tanya_without_words_gets_a_usage_hint(bot: RunningBot) -> None:
     assert call.result["text"].startswith("Tulis pertanyaan Anda")
     assert "/tanya " in call.result["text"]
     (row,) = await bot.rows(1)
-    assert (row["command"], row["answered"]) == ("usage", 0)
+    assert (row["command"], row["outcome"], row["answered"]) == ("usage", "command", 0)
 
 
 # --- /latest --------------------------------------------------------------------
@@ -336,9 +336,9 @@ async def test_latest_lists_newest_first(bot: RunningBot) -> None:
     three = await bot.say("/latest 3")
     assert three.result["text"].splitlines()[1:] == lines[1:4]
     rows = await bot.rows(2)
-    assert [(r["command"], r["query"], r["answered"]) for r in rows] == [
-        ("latest", "", 1),
-        ("latest", "3", 1),
+    assert [(r["command"], r["query"], r["outcome"], r["reason"]) for r in rows] == [
+        ("latest", "", "command", None),
+        ("latest", "3", "command", None),
     ]
 
 
@@ -359,7 +359,7 @@ async def test_latest_with_a_bad_count_gets_usage(bot: RunningBot, arg: str) -> 
     call = await bot.say(f"/latest {arg}")
     assert call.result["text"].startswith("Pemakaian: /latest")
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("latest", arg, 0)
+    assert (row["command"], row["query"], row["reason"]) == ("latest", arg, "usage")
 
 
 # --- /sumber --------------------------------------------------------------------
@@ -395,7 +395,7 @@ async def test_sumber_on_a_bot_message_without_an_answer(bot: RunningBot) -> Non
         call = await bot.say("/sumber", reply_to_message_id=message.result["message_id"])
         assert call.result["text"] == texts.SUMBER_NOT_AN_ANSWER
     rows = await bot.rows(4)
-    assert [(r["command"], r["answered"]) for r in rows[2:]] == [("sumber", 0), ("sumber", 0)]
+    assert [(r["command"], r["reason"]) for r in rows[2:]] == [("sumber", "not_an_answer")] * 2
 
 
 async def test_sumber_alone_lists_sources_per_outlet(bot: RunningBot) -> None:
@@ -409,7 +409,7 @@ async def test_sumber_alone_lists_sources_per_outlet(bot: RunningBot) -> None:
     bolded = bold_texts(call.result["text"], entities_of(call))
     assert set(bolded) >= outlets
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("sumber", "", 1)
+    assert (row["command"], row["query"], row["reason"]) == ("sumber", "", None)
 
 
 async def test_sumber_with_words_lists_related_articles(bot: RunningBot) -> None:
@@ -419,7 +419,7 @@ async def test_sumber_with_words_lists_related_articles(bot: RunningBot) -> None
     assert "Rusia-China Kolaborasi Kembangkan Senjata Berteknologi Canggih" in lines[1]
     assert "Republika" in lines[1]
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("sumber", "senjata canggih", 1)
+    assert (row["command"], row["query"], row["reason"]) == ("sumber", "senjata canggih", None)
 
 
 # --- buttons ----------------------------------------------------------------------
@@ -572,7 +572,10 @@ async def test_start_and_help(bot: RunningBot) -> None:
     group = await bot.say("/help@TanyaBeritaBot", chat_type="group")
     assert "sebut @TanyaBeritaBot dalam pesan" in group.result["text"]
     rows = await bot.rows(2)
-    assert [(r["command"], r["answered"]) for r in rows] == [("start", 1), ("help", 1)]
+    assert [(r["command"], r["outcome"]) for r in rows] == [
+        ("start", "command"),
+        ("help", "command"),
+    ]
 
 
 async def test_help_examples_are_answered(bot: RunningBot) -> None:
@@ -610,10 +613,10 @@ async def test_stats_for_admins_only(bot: RunningBot) -> None:
     assert OUT_OF_CORPUS in unanswered
     assert TRADE_QUESTION not in unanswered
     rows = await bot.rows(5)
-    assert [(r["command"], r["answered"]) for r in rows[2:]] == [
-        ("stats", 0),
-        ("stats", 0),
-        ("stats", 1),
+    assert [(r["command"], r["reason"]) for r in rows[2:]] == [
+        ("stats", "not_admin"),
+        ("stats", "private_only"),
+        ("stats", None),
     ]
 
 
@@ -694,7 +697,8 @@ async def test_a_send_failing_past_the_deadline_still_gets_its_row(bot: RunningB
     bot.standin.inject_error("sendMessage", code=500, count=1000)
     bot.standin.send_text(TRADE_QUESTION)
     (row,) = await bot.rows(1)
-    assert (row["outcome"], row["reason"], row["answered"]) == ("send_failed", "NetworkError", 1)
+    assert (row["outcome"], row["reason"], row["answered"]) == ("send_failed", "NetworkError", 0)
+    assert row["article_id"]  # what it would have shown
     assert row["reply_message_id"] is None
     attempts = bot.standin.calls("sendMessage")
     assert len(attempts) >= 2 and attempts[-1].time - attempts[0].time <= 2.5

@@ -69,6 +69,7 @@ async def test_open_creates_folders_and_applies_migrations(log: QueryLog, db_pat
     assert columns == [
         *("id", "ts", "chat_id", "chat_type", "user", "command", "query", "answered"),
         *("article_id", "paragraph", "score", "rank", "latency_ms", "reply_message_id"),
+        *("outcome", "reason", "context_id"),
     ]
     indexes = {row[0] for row in sql(db_path, "SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"queries_reply", "queries_ts"} <= indexes
