@@ -83,11 +83,13 @@ def build_application(settings: Settings) -> BotApplication:
         querylog = await QueryLog.open(settings.query_log_path, secret=secret)
         try:
             found = await asyncio.to_thread(Services.create, settings, retriever, querylog, secret)
+            put_services(app.bot_data, found)
+            await _set_commands(app)
         except BaseException:
+            # Closed here, or its thread outlives the loop ("Event loop is closed").
+            pop_services(app.bot_data)
             await querylog.close()
             raise
-        put_services(app.bot_data, found)
-        await _set_commands(app)
         logger.info(
             "@%s ready: %d articles, query log %s",
             app.bot.username,

@@ -32,6 +32,7 @@ import random
 import re
 import select
 import socket
+import sys
 import threading
 import time
 import unicodedata
@@ -896,6 +897,12 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False  # stop() must not wait for parked long polls
     allow_reuse_address = True
     standin: BotApiStandIn
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up (a bot process killed or stopped mid-request) is normal.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
