@@ -77,7 +77,7 @@ async def deliver(
         svc = services(context)
         ex.outcome, ex.reason = "send_failed", type(exc).__name__
         if chat_is_gone(exc):
-            svc.unreachable.add(ex.chat_id)
+            svc.mark_unreachable(ex.chat_id)
         logger.warning(
             "could not reply in chat %s (%s): %s", svc.pseudonym(ex.chat_id), ex.reason, exc
         )
@@ -106,11 +106,11 @@ async def _admit(
     context: ContextTypes.DEFAULT_TYPE, ex: Exchange, message: Message
 ) -> Exchange | None:
     svc = services(context)
-    if ex.chat_id in svc.unreachable:
+    if svc.is_unreachable(ex.chat_id):
         if ex.command not in _REOPENING:
             ex.outcome, ex.reason = "send_failed", "ChatUnreachable"
             return None
-        svc.unreachable.discard(ex.chat_id)
+        svc.unreachable.pop(ex.chat_id, None)
     verdict = svc.throttle.check(ex.chat_id, ex.user_id)
     if verdict is Verdict.PASS:
         return ex

@@ -8,6 +8,7 @@ every handled update ends in exactly one query-log row.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,9 @@ _KEY = "tanyaberita.services"
 _CONFLICT_KEY = "tanyaberita.conflict"
 CANDIDATES = 5  # how many hits one question asks for: the answer plus "Hasil lain"
 EXAMPLES = 3  # example questions in /help
+# How long a chat that blocked or removed the bot is skipped (a re-added bot recovers).
+UNREACHABLE_SECONDS = 600.0
+UNREACHABLE_MAX = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +41,8 @@ class Services:
     secret: bytes = field(repr=False)
     throttle: Throttle
     examples: tuple[str, ...] = ()
-    # Chats the bot can no longer write to (blocked, removed): later work is skipped.
-    unreachable: set[int] = field(default_factory=set)
+    # Chats the bot can no longer write to (blocked, removed) -> when that was seen.
+    unreachable: dict[int, float] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -51,6 +55,22 @@ class Services:
         )
         examples = example_questions(retriever)
         return cls(settings, retriever, querylog, secret, throttle, examples)
+
+    def mark_unreachable(self, chat_id: int) -> None:
+        if len(self.unreachable) >= UNREACHABLE_MAX:
+            self.unreachable.clear()  # a bound, not a guarantee: the marks only save work
+        self.unreachable[chat_id] = time.monotonic()
+
+    def is_unreachable(self, chat_id: int) -> bool:
+        """Marked within UNREACHABLE_SECONDS: work for it is skipped (a user who unblocks
+        the bot and presses Start clears the mark at once)."""
+        marked = self.unreachable.get(chat_id)
+        if marked is None:
+            return False
+        if time.monotonic() - marked > UNREACHABLE_SECONDS:
+            del self.unreachable[chat_id]
+            return False
+        return True
 
     def pseudonym(self, some_id: int | None) -> str:
         """What logs print instead of a user or chat id."""
