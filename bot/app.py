@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, handlers, inline, render, webhook
+from bot import callbacks, handlers, inline, logmaint, render, webhook
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.config import ConfigError, Settings, ensure_query_log_secret
 from bot.logsetup import RedactingFilter, setup_logging
@@ -57,6 +57,7 @@ COMMANDS = [
     BotCommand("sumber", "Sumber lengkap sebuah jawaban atau daftar sumber"),
     BotCommand("help", "Cara memakai TanyaBerita"),
 ]
+RETENTION_INTERVAL = 24 * 3600  # seconds between query-log prunes
 # Long enough to wait out a slow Bot API response rather than send twice.
 READ_TIMEOUT = 30.0
 CONFLICT_MESSAGE = (
@@ -121,6 +122,10 @@ def build_application(settings: Settings) -> BotApplication:
         builder = builder.base_url(settings.telegram_api_base_url)
     app: BotApplication = builder.build()
     _add_handlers(app)
+    if app.job_queue is not None:  # QUERY_LOG_RETENTION_DAYS, applied once a day
+        app.job_queue.run_repeating(
+            logmaint.prune_job, interval=RETENTION_INTERVAL, first=60, name="query-log-retention"
+        )
     return app
 
 

@@ -38,8 +38,8 @@ class Services:
     settings: Settings
     retriever: Retriever
     querylog: QueryLog
-    secret: bytes = field(repr=False)
-    throttle: Throttle
+    secret: bytes = field(default=b"", repr=False)  # pseudonyms in log lines
+    throttle: Throttle = field(default_factory=lambda: Throttle(window=60, per_user=0, per_chat=0))
     examples: tuple[str, ...] = ()
     # Chats the bot can no longer write to (blocked, removed) -> when that was seen.
     unreachable: dict[int, float] = field(default_factory=dict)
