@@ -183,7 +183,12 @@ def run(
             stdin=subprocess.DEVNULL,
         )
         try:
-            standin.wait_for_sync("deleteWebhook", timeout=120)
+            try:
+                standin.wait_for_sync("deleteWebhook", timeout=120)
+            except AssertionError:
+                sink.flush()
+                tail = (output or data / "bot-output.txt").read_text(errors="replace")[-2000:]
+                raise SystemExit(f"load_faults: the bot did not start:\n{tail}") from None
             report.rss_start_mb = rss_mb(proc.pid)
             standin.set_faults("sendMessage", faults, seed=seed)
             _drive(standin, per_chat, bursts, rate, began + max_seconds, report)
