@@ -69,6 +69,7 @@ class Report:
     max_ms: float = 0.0
     rss_start_mb: float = 0.0
     rss_end_mb: float = 0.0
+    bot_cpu_seconds: float = 0.0  # user + system time of the bot process during the run
     seconds: float = 0.0
     exit_code: int | None = None
     targets_met: bool = False
@@ -87,6 +88,7 @@ class Report:
                 f"{self.p50_ms:.0f} / {self.p99_ms:.0f} / {self.max_ms:.0f} ms",
             ),
             ("RSS start / end", f"{self.rss_start_mb:.1f} / {self.rss_end_mb:.1f} MB"),
+            ("bot CPU time", f"{self.bot_cpu_seconds:.1f} s"),
             ("wall time", f"{self.seconds:.1f} s"),
             ("bot exit code", f"{self.exit_code}"),
             ("targets met", "yes" if self.targets_met else "NO"),
@@ -104,6 +106,14 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def bot_env(standin: BotApiStandIn, data: Path, seeds: Path) -> dict[str, str]:
@@ -190,6 +200,7 @@ def run(
                 tail = (output or data / "bot-output.txt").read_text(errors="replace")[-2000:]
                 raise SystemExit(f"load_faults: the bot did not start:\n{tail}") from None
             report.rss_start_mb = rss_mb(proc.pid)
+            cpu_start = cpu_seconds(proc.pid)
             standin.set_faults("sendMessage", faults, seed=seed)
             _drive(standin, per_chat, bursts, rate, began + max_seconds, report)
             log_path = data / "queries.sqlite3"
@@ -200,6 +211,7 @@ def run(
                 time.sleep(0.2)
                 rows = log_rows(log_path)
             report.rss_end_mb = rss_mb(proc.pid)
+            report.bot_cpu_seconds = cpu_seconds(proc.pid) - cpu_start
             proc.send_signal(signal.SIGTERM)
             report.exit_code = proc.wait(timeout=60)
             rows = log_rows(log_path)
