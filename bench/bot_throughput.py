@@ -12,12 +12,13 @@ with no other question open. Latency is from the moment the update is queued
 to the moment the stand-in receives the bot's reply (its first sendMessage to
 that chat).
 
-Two passes: with the rate limiter off (``--n`` questions), then with PTB's
-``AIORateLimiter`` on, as configured in ``bot/app.py`` (``--n-limited``
-questions; Telegram caps a bot at about 30 messages a second, and so does the
-limiter). ``bot/app.py`` has no setting to turn the limiter off, so the child
-replaces ``bot.app.AIORateLimiter`` with "no limiter" for the first pass; the
-handlers, defaults, post_init and polling are otherwise the production ones.
+Three passes, each with a fresh bot: the rate limiter off (``--n`` questions),
+then the production limiter that ``bot/app.py`` installs (``ResilientRequests``
+from ``bot/sending.py``: retries plus pacing at Telegram's ~30 messages a
+second) and PTB's plain ``AIORateLimiter`` (``--n-limited`` questions each).
+``bot/app.py`` has no setting to choose the limiter, so the child patches the
+name ``bot.app.ResilientRequests`` to build "no limiter" or ``AIORateLimiter``;
+the handlers, defaults, post_init and polling are otherwise the production ones.
 Everything is bounded in count and time (``--timeout`` per pass) and stays on
 loopback.
 """
@@ -42,12 +43,18 @@ from typing import Any
 from unittest import mock
 
 import numpy as np
+from telegram.ext import AIORateLimiter
 
 from tests.botapi_standin import BotApiStandIn, JSONDict
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
 FIRST_USER_ID = 5_000_001
+LIMITERS = {
+    "off": "off",
+    "production": "ResilientRequests (bot/app.py)",
+    "aio": "AIORateLimiter",
+}
 
 
 class TimedStandIn(BotApiStandIn):
@@ -68,7 +75,7 @@ class TimedStandIn(BotApiStandIn):
 
 @dataclass
 class Pass:
-    rate_limiter: bool
+    limiter: str
     questions: int
     answered: int
     seconds: float
@@ -78,7 +85,7 @@ class Pass:
     def figures(self) -> dict[str, Any]:
         lat = np.asarray(self.latencies_ms or [np.nan])
         return {
-            "rate_limiter": "AIORateLimiter" if self.rate_limiter else "off",
+            "rate_limiter": LIMITERS[self.limiter],
             "questions": self.questions,
             "answered": self.answered,
             "seconds": round(self.seconds, 2),
@@ -151,7 +158,7 @@ def _drain(replies: queue.Queue[tuple[int, float]], quiet: float = 0.5) -> None:
 
 def run_pass(
     *,
-    rate_limiter: bool,
+    limiter: str,
     n: int,
     concurrency: int,
     chats: int,
@@ -174,9 +181,7 @@ def run_pass(
             "INDEX_CACHE_DIR": str(cache_dir),
             "LOG_LEVEL": "WARNING",
         }
-        cmd = [sys.executable, "-m", "bench.bot_throughput", "--serve"]
-        if not rate_limiter:
-            cmd.append("--no-rate-limiter")
+        cmd = [sys.executable, "-m", "bench.bot_throughput", "--serve", limiter]
         child = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True)
         try:
             standin.wait_for_sync("setMyCommands", timeout=min(timeout, 300))
@@ -207,20 +212,21 @@ def run_pass(
     failed = [c for c in standin.errors() if c.method.lower() != "getupdates"]
     if failed and error is None:
         error = f"{len(failed)} Bot API errors, e.g. {failed[0].method}: {failed[0].error}"
-    return Pass(rate_limiter, n, answered, seconds, latencies, error)
+    return Pass(limiter, n, answered, seconds, latencies, error)
 
 
-def serve(rate_limiter: bool) -> int:
+def serve(limiter: str) -> int:
     """The child: the production Application, polling the stand-in."""
     import bot.app
     from bot.config import load_settings
 
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings(os.environ, env_file=None)
-    if rate_limiter:
+    if limiter == "production":
         app = bot.app.build_application(settings)
-    else:  # ApplicationBuilder.rate_limiter(None): no limiter
-        with mock.patch.object(bot.app, "AIORateLimiter", return_value=None):
+    else:
+        make = (lambda **_: None) if limiter == "off" else (lambda **_: AIORateLimiter())
+        with mock.patch.object(bot.app, "ResilientRequests", side_effect=make):
             app = bot.app.build_application(settings)
     app.run_polling(allowed_updates=bot.app.ALLOWED_UPDATES)
     return 0
@@ -248,17 +254,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bot_throughput", description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="questions, limiter off")
     parser.add_argument("--n-limited", type=int, default=600, help="questions, limiter on")
+    parser.add_argument(
+        "--limiters", default="off,production,aio", help="passes: off, production, aio"
+    )
     parser.add_argument("--concurrency", type=int, default=20, help="questions open at once")
     parser.add_argument("--chats", type=int, default=1000, help="distinct private chats")
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured questions first")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per pass")
     parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--no-rate-limiter", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve", dest="serve_limiter", choices=tuple(LIMITERS), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
-    if args.serve:
-        return serve(rate_limiter=not args.no_rate_limiter)
+    if args.serve_limiter:
+        return serve(args.serve_limiter)
+    limiters = [x.strip() for x in args.limiters.split(",") if x.strip()]
+    if any(x not in LIMITERS for x in limiters):
+        parser.error(f"--limiters: expected some of {', '.join(LIMITERS)}")
     if args.concurrency > args.chats:
         parser.error("--concurrency cannot exceed --chats")
     passes = []
@@ -266,16 +279,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from retrieval import Retriever
 
         Retriever.load(args.seeds, cache_dir=Path(cache))  # build once, outside the timing
-        for limited, n in ((False, args.n), (True, args.n_limited)):
+        for limiter in limiters:
+            n = args.n if limiter == "off" else args.n_limited
             if n <= 0:
                 continue
             print(
-                f"pass: rate limiter {'on' if limited else 'off'}, {n} questions",
+                f"pass: rate limiter {limiter}, {n} questions",
                 file=sys.stderr,
                 flush=True,
             )
             result = run_pass(
-                rate_limiter=limited,
+                limiter=limiter,
                 n=n,
                 concurrency=args.concurrency,
                 chats=args.chats,
