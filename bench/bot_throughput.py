@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from unittest import mock
 
 import numpy as np
@@ -102,8 +102,16 @@ def load_questions(path: Path = QUESTIONS) -> list[str]:
         return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
+class Feed(Protocol):
+    """What ``drive`` needs of the stand-in."""
+
+    replies: queue.Queue[tuple[int, float]]
+
+    def send_text(self, text: str, *, user_id: int, first_name: str) -> JSONDict: ...
+
+
 def drive(
-    standin: TimedStandIn,
+    standin: Feed,
     questions: Sequence[str],
     n: int,
     *,
