@@ -217,21 +217,23 @@ LOADERS: dict[str, tuple[str, Callable[[Path, Path], Search]]] = {
 }
 
 
-def norm(text: str) -> str:
-    return " ".join(text.split())
+def squash(text: str) -> str:
+    """The text without any whitespace: equal when only spacing differs
+    (``\xa0``, ``keuangan.Alipay`` against ``keuangan. Alipay``)."""
+    return "".join(text.split())
 
 
 def found_at(texts: Sequence[str], target: str) -> tuple[int, int]:
-    """(strict rank, lenient rank), 1-based, 0 = not in the top 10. Lenient also
-    counts a result that is the target with something cut off either end (a
-    dateline removed) and still holds at least half of it."""
+    """(strict rank, lenient rank), 1-based, 0 = not in the top 10. Lenient
+    ignores spacing and also counts a result that is the target with something
+    cut off either end (a dateline removed) and still holds at least half of it."""
     strict = next((r for r, t in enumerate(texts, 1) if t == target), 0)
-    goal = norm(target)
+    goal = squash(target)
     lenient = next(
         (
             r
             for r, t in enumerate(texts, 1)
-            if (n := norm(t)) == goal or (n in goal and 2 * len(n) >= len(goal)) or goal in n
+            if (n := squash(t)) == goal or (n in goal and 2 * len(n) >= len(goal)) or goal in n
         ),
         0,
     )
@@ -272,12 +274,17 @@ def _verbatim_report(search: Search, items: Sequence[KnownItem]) -> dict[str, An
         kept = by_article.get(item.article_id, ())
         if item.target in kept:
             continue
+        goal = squash(item.target)
         if not kept:
             why = "article not loaded"
+        elif any(goal == squash(p) for p in kept):
+            why = "spacing changed"
         elif any(item.target.endswith(p) for p in kept):
             why = "dateline stripped"
+        elif any(goal.endswith(squash(p)) and 2 * len(p) >= len(item.target) for p in kept):
+            why = "dateline stripped, spacing changed"
         else:
-            why = next((name for name, rule in rules if rule(item.target)), "header block")
+            why = next((name for name, rule in rules if rule(item.target)), "other")
         missing.append({"why": why, "target": item.target[:300], "query": item.query})
     return {"targets": len(items), "missing": missing}
 

@@ -43,6 +43,8 @@ def test_hits_match_targets_by_text() -> None:
     assert found_at(["lain", target], target) == (2, 2)
     assert found_at([stripped], target) == (0, 1)  # dateline cut off
     assert found_at(["Harga cabai naik."], target) == (0, 0)  # a fragment is not the target
+    glued = "Harga naik.Pedagang\xa0mengeluh di pasar induk pekan ini."
+    assert found_at(["Harga naik. Pedagang mengeluh di pasar induk pekan ini."], glued) == (0, 1)
 
 
 def test_tiny_run_fills_every_cell_and_ratios(tmp_path: Path) -> None:
