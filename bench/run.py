@@ -457,8 +457,8 @@ def table(report: dict[str, Any]) -> str:
         "Build = wall time of the build process (interpreter start included); RSS = its peak. "
         "Load = cold load of the saved index in a fresh process. hit@10 = known-item target "
         "paragraph in the top 10 by exact text (in brackets: also counting a result that is "
-        "the target minus a cut-off dateline). Ratios are against bm25s get_scores "
-        "in the same run."
+        "the target with other spacing or minus a cut-off dateline). Ratios are against "
+        "bm25s get_scores in the same run."
     )
     return "\n".join([*lines, "", legend, *(["", *notes] if notes else [])]) + "\n"
 
