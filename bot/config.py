@@ -24,6 +24,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_QUERY_LOG_PATH = Path("data/queries.sqlite3")
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_INDEX_CACHE_DIR = Path("data/index")
+# --- archive and feeds (ingest) ---
+DEFAULT_ARCHIVE_DIR = Path("data/archive")
+DEFAULT_FEED_INTERVAL = 15 * 60  # seconds
 
 _TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
 # What Telegram accepts as X-Telegram-Bot-Api-Secret-Token.
@@ -55,6 +58,10 @@ class Settings:
     log_level: str = "INFO"
     webhook_secret: str | None = field(default=None, repr=False)
     english_dict: Path | None = DEFAULT_DICT
+    # --- archive and feeds (ingest) ---
+    archive_dir: Path = DEFAULT_ARCHIVE_DIR
+    feeds: tuple[str, ...] = ()
+    feed_interval: int = DEFAULT_FEED_INTERVAL  # seconds between feed passes
 
     @property
     def token(self) -> str:
@@ -141,7 +148,33 @@ def load_settings(
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
         english_dict=_english_dict(get("ENGLISH_DICT")),
+        # --- archive and feeds (ingest) ---
+        archive_dir=Path(get("ARCHIVE_DIR") or DEFAULT_ARCHIVE_DIR),
+        feeds=_feeds(get("FEEDS")),
+        feed_interval=_feed_interval(get("FEED_INTERVAL")),
     )
+
+
+# --- archive and feeds (ingest) ---
+
+
+def _feeds(value: str | None) -> tuple[str, ...]:
+    """``FEEDS``: RSS/Atom URLs separated by commas or spaces."""
+    urls = tuple(u for u in re.split(r"[\s,]+", value or "") if u)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"FEEDS must list http(s) feed URLs; {url!r} is not one")
+    return urls
+
+
+def _feed_interval(value: str | None) -> int:
+    """``FEED_INTERVAL``: minutes between feed passes (default 15)."""
+    if value is None:
+        return DEFAULT_FEED_INTERVAL
+    if not value.isdigit() or not 1 <= int(value) <= 24 * 60:
+        raise ConfigError(f"FEED_INTERVAL must be minutes from 1 to 1440, not {value!r}")
+    return int(value) * 60
 
 
 def _base_url(value: str | None) -> str | None:

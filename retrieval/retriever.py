@@ -72,13 +72,16 @@ class Retriever:
         settings: IndexSettings | None = None,
         policy: AnswerPolicy | None = None,
         english_dict: Path | None = DEFAULT_DICT,
+        archive_dir: Path | None = None,
     ) -> Retriever:
-        """Load the corpus in ``seeds_dir`` and its index. Raises CorpusError.
+        """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index.
+
+        Raises CorpusError.
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
         """
-        corpus = load_corpus(seeds_dir)
+        corpus = load_corpus(seeds_dir, archive_dir)
         english = EnglishDictionary.load(english_dict) if english_dict else None
         log.info("English questions: %s", "on" if english else "off (no dictionary)")
         return cls.from_corpus(
