@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from retrieval import Corpus, Retriever
@@ -32,6 +32,19 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = 2) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line in the same form as every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        print(error_line(f"{message} (see: {self.prog} --help)"), file=sys.stderr)
+        self.exit(2)
+
+
+def error_line(message: str) -> str:
+    """The one format of every error: ``tanyaberita: error: <one line>`` (for stderr)."""
+    return f"tanyaberita: error: {' '.join(message.split())}"
 
 
 # --- argument validators (the only ones) -------------------------------------
@@ -217,8 +230,8 @@ def _corpus(args: argparse.Namespace, what: str = "loading the archive") -> Corp
     from bot.progress import progress
     from retrieval.corpus import load_corpus
 
-    with progress(what) as report:
-        return load_corpus(args.seeds, args.archive, report)
+    with progress(what) as bar:
+        return load_corpus(args.seeds, args.archive, bar)
 
 
 def cmd_latest(args: argparse.Namespace) -> int:
@@ -330,7 +343,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise CliError("--url names the source of one saved file; give exactly one file")
     corpus = _corpus(args)
     tally: dict[str, int] = {}
-    with progress("adding") as report:
+    with progress("adding") as bar:
         for result in ingest(
             args.inputs,
             archive=args.archive,
@@ -338,19 +351,19 @@ def cmd_add(args: argparse.Namespace) -> int:
             feed_urls=args.feed,
             source_url=args.url,
             dry_run=args.dry_run,
-            progress=report,
+            progress=bar,
         ):
             tally[result.status] = tally.get(result.status, 0) + 1
             if args.json:
-                report.echo(json.dumps(ingest_result_to_dict(result), ensure_ascii=False))
+                bar.echo(json.dumps(ingest_result_to_dict(result), ensure_ascii=False))
             elif result.status == "error":
-                report.echo(f"tanyaberita: error: {result.error}", file=sys.stderr)
+                bar.echo(error_line(result.error or "failed"), file=sys.stderr)
             else:
-                report.echo(_describe(result, args.dry_run))
+                bar.echo(_describe(result, args.dry_run))
     if sum(tally.values()) > 1 or not tally:
         summary = ", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
-        print(f"{'dry run: ' if args.dry_run else ''}{summary or 'no new feed entries'}",
-              file=sys.stderr)  # fmt: skip
+        prefix = "dry run: " if args.dry_run else ""
+        print(f"{prefix}{summary or 'no new feed entries'}", file=sys.stderr)
     return 1 if tally.get("error") else 0
 
 
@@ -358,7 +371,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--seeds",
         type=Path,
@@ -377,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of added articles (default: ARCHIVE_DIR or data/archive)",
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tanyaberita",
         description="TanyaBerita: cited answers from a corpus of Indonesian news articles.",
     )
@@ -447,14 +460,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.config import ConfigError
     from retrieval.models import CorpusError
 
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # usage errors: reported by Parser.error
         if args.func is not cmd_run:  # run reads (and checks) its settings itself
             logging.basicConfig(format="tanyaberita: %(levelname)s: %(message)s")
             _resolve_paths(args)
         rc: int = args.func(args)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
     except (CorpusError, ConfigError, CliError) as exc:
-        print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(error_line(str(exc)), file=sys.stderr)
         return exc.code if isinstance(exc, CliError) else 2
     except KeyboardInterrupt:
         return 130

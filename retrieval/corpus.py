@@ -16,6 +16,7 @@ from pathlib import Path
 
 from retrieval.cleaning import clean_article
 from retrieval.ingest.archive import MAX_FILE_BYTES, load_archive
+from retrieval.ingest.errors import size_text
 from retrieval.metadata import (
     EXPECTED_FIELDS,
     ArticleMeta,
@@ -112,7 +113,7 @@ def _skip_reason(path: Path, max_bytes: int) -> str | None:
     """Why a seed file is left out (too large, binary), or None to load it."""
     try:
         if path.stat().st_size > max_bytes:
-            return f"larger than {max_bytes // (1024 * 1024)} MB"
+            return f"larger than {size_text(max_bytes)}"
         with path.open("rb") as fh:
             head = fh.read(8192)
     except OSError as exc:

@@ -37,6 +37,10 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    # archive and feeds (ingest)
+    "ARCHIVE_DIR",
+    "FEEDS",
+    "FEED_INTERVAL",
 )
 
 

@@ -63,6 +63,10 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "LOG_LEVEL": "debug",
         "WEBHOOK_SECRET": "abc_DEF-123",
         "ENGLISH_DICT": "/srv/dict/freedict-eng-ind",
+        # archive and feeds (ingest)
+        "ARCHIVE_DIR": "/srv/archive",
+        "FEEDS": "https://a.example/rss, https://b.example/feed",
+        "FEED_INTERVAL": "30",
     }
     s = load_settings(env, None)
     assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
@@ -75,6 +79,8 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert s.webhook_secret == "abc_DEF-123"
     assert s.english_dict == Path("/srv/dict/freedict-eng-ind")
     assert load_settings({**env, "ENGLISH_DICT": "none"}, None).english_dict is None
+    assert s.archive_dir == Path("/srv/archive") and s.feed_interval == 30 * 60
+    assert s.feeds == ("https://a.example/rss", "https://b.example/feed")
     assert set(BOT_ENV_KEYS) == set(env)  # the shared list the subprocess tests scrub
 
 

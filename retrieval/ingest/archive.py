@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.ingest._compat import format_entry
+from retrieval.ingest.errors import size_text
 from retrieval.metadata import parse_metadata
 from retrieval.models import Added, Article, CorpusError, Source
 from retrieval.serialize import iso_published
@@ -217,7 +218,7 @@ def _load_one(
     except OSError as exc:
         raise CorpusError(f"{_where(root, txt)}: cannot read: {exc.strerror or exc}") from None
     if size > max_bytes:
-        skipped.append(Skipped(txt, f"larger than {max_bytes // (1024 * 1024)} MB"))
+        skipped.append(Skipped(txt, f"larger than {size_text(max_bytes)}"))
         return None
     raw = _read_bytes(txt, _where(root, txt))
     if b"\x00" in raw:

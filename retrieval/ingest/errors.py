@@ -12,3 +12,11 @@ class IngestError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
+
+
+def size_text(n: int) -> str:
+    """A byte limit for a message: ``5 MB``, ``64 KB``, ``900 bytes``."""
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"

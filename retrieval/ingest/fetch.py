@@ -16,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from retrieval.ingest.errors import IngestError
+from retrieval.ingest.errors import IngestError, size_text
 
 Kind = Literal["page", "feed"]
 
@@ -143,13 +143,13 @@ def _get(
             raise IngestError(f"{url}: not {_WHAT[kind]} ({media})")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limits.max_bytes:
-            raise IngestError(f"{url}: larger than {_megabytes(limits.max_bytes)}")
+            raise IngestError(f"{url}: larger than {size_text(limits.max_bytes)}")
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limits.max_bytes:
-                raise IngestError(f"{url}: larger than {_megabytes(limits.max_bytes)}")
+                raise IngestError(f"{url}: larger than {size_text(limits.max_bytes)}")
             if time.monotonic() > deadline:
                 raise IngestError(f"{url}: timed out")
             chunks.append(chunk)
@@ -173,10 +173,6 @@ def _content_type(header: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"').lower()
     return media.strip().lower(), charset
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB"
 
 
 def _reason(exc: Exception) -> str:

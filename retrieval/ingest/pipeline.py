@@ -22,7 +22,7 @@ from retrieval.ingest import archive as store
 from retrieval.ingest import extract, feeds
 from retrieval.ingest.checks import check_article
 from retrieval.ingest.dedupe import ShingleIndex, fingerprint
-from retrieval.ingest.errors import IngestError
+from retrieval.ingest.errors import IngestError, size_text
 from retrieval.ingest.fetch import Limits, fetch, make_client
 from retrieval.ingest.urls import canonical_url, is_web_url
 from retrieval.models import Added, AddedVia, Article, Source
@@ -188,7 +188,7 @@ class Ingester:
             if not path.is_file():
                 raise IngestError(f"{where}: not a file")
             if size > self.max_file_bytes:
-                raise IngestError(f"{where}: larger than {self.max_file_bytes // 2**20} MB")
+                raise IngestError(f"{where}: larger than {size_text(self.max_file_bytes)}")
             body = path.read_bytes()
         except FileNotFoundError:
             raise IngestError(f"{where}: no such file") from None
