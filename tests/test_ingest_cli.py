@@ -147,7 +147,7 @@ def test_bad_files_are_one_line_each_and_write_nothing(cli, tmp_path: Path) -> N
     binary.write_bytes(b"\x00\x01\x02" * 100)
     good = tmp_path / "rote.txt"
     good.write_text(TEXT_ARTICLE, encoding="utf-8")
-    inputs = [latin, huge, pdf, binary, tmp_path / "hilang.txt"]
+    inputs = [latin, huge, pdf, binary, tmp_path / "hilang.txt", "www.kompas.com/read/1/x"]
     rc, out, err = cli("add", *map(str, inputs), "--json")
     docs = [json.loads(line) for line in out.splitlines()]
     assert rc == 1
@@ -158,6 +158,7 @@ def test_bad_files_are_one_line_each_and_write_nothing(cli, tmp_path: Path) -> N
     assert "unsupported file type .pdf" in errors[2]
     assert "binary data" in errors[3]
     assert "no such file" in errors[4]
+    assert "a web page needs its URL with https://" in errors[5]
     assert all("\n" not in e for e in errors)
     assert _files(cli.archive) == []
     # a good input among bad ones is still added, and the exit code still says 1
@@ -200,3 +201,22 @@ def test_bad_feed_settings_are_one_line(cli, monkeypatch, key: str, value: str) 
     monkeypatch.setenv(key, value)
     rc, out, err = cli("latest")
     assert rc == 2 and out == "" and err.count("\n") == 1 and key in err
+
+
+def test_progress_off_a_terminal_is_periodic_plain_lines() -> None:
+    import io
+
+    from bot.progress import progress
+
+    stream = io.StringIO()  # not a terminal: no bar, no carriage returns
+    with progress("adding", stream=stream, interval=0) as report:
+        for done in range(1, 61):
+            report(done, 60)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "adding: 1/60" and lines[-1] == "adding: 60/60"
+    assert "\r" not in stream.getvalue()
+    quiet = io.StringIO()
+    with progress("adding", stream=quiet, interval=3600) as report:
+        for done in range(1, 61):
+            report(done, 60)
+    assert quiet.getvalue() == "adding: 60/60\n"  # only the closing line within the interval

@@ -10,6 +10,7 @@ is not thread-safe; use one per thread (the archive lock keeps writers apart).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from retrieval.models import Added, AddedVia, Article, Source
 
 Status = Literal["added", "updated", "duplicate", "error"]
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# "www.kompas.com/read/..." typed without its scheme
+_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/")
 TEXT_SUFFIXES = (".txt",)
 
 
@@ -178,6 +181,11 @@ class Ingester:
 
     def _from_file(self, path: Path, source_url: str | None) -> extract.Draft:
         where = str(path)
+        if not path.exists() and not path.is_symlink():
+            hint = (
+                " (a web page needs its URL with https://)" if _LOOKS_LIKE_HOST.match(where) else ""
+            )
+            raise IngestError(f"{where}: no such file{hint}")
         suffix = path.suffix.lower()
         if suffix not in HTML_SUFFIXES + TEXT_SUFFIXES:
             raise IngestError(
