@@ -124,6 +124,9 @@ class Answer:
     answered: bool
     hits: tuple[Hit, ...]
     reason: str | None = None
+    # Informative question words the best candidate lacks (what a decline
+    # can name: "Saya tidak menemukan apa pun tentang Prancis").
+    missing: tuple[str, ...] = ()
 
     @property
     def best(self) -> Hit | None:

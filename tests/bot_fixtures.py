@@ -41,6 +41,7 @@ BOT_ENV_KEYS = (
     "ARCHIVE_DIR",
     "FEEDS",
     "FEED_INTERVAL",
+    "QUERY_LOG_RETENTION_DAYS",  # qlog
 )
 
 

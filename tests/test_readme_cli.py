@@ -28,13 +28,18 @@ def _block() -> str:
 def documented() -> dict[str, set[str]]:
     """Options per command, as the README's block shows them."""
     commands: dict[str, set[str]] = {}
+    command = None
     for line in _block().splitlines():
         match = re.match(r"tanyaberita (\w+)(.*)", line.strip())
-        if match is None:
+        if match is not None:
+            command, usage = match[1], match[2]
+        elif command is not None and line.lstrip().startswith("["):
+            usage = line.strip()  # a usage line continued
+        else:
             continue
-        usage = re.split(r"\s{3,}", match[2])[0]  # drop the right-hand description
+        usage = re.split(r"\s{3,}", usage)[0]  # drop the right-hand description
         options = set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", usage))
-        commands.setdefault(match[1], set()).update(options)
+        commands.setdefault(command, set()).update(options)
     return commands
 
 

@@ -36,10 +36,13 @@ def check_article(paragraphs: Sequence[str], where: str) -> None:
     """Raise IngestError unless the paragraphs read as an Indonesian article."""
     body = "\n".join(paragraphs)
     chars = sum(len(p) for p in paragraphs)
-    sentences = len(_SENTENCE_END.findall(body + " ")) + sum(
-        1  # a paragraph of some length ends a sentence even without its full stop
-        for p in paragraphs
-        if len(p.split()) >= _MIN_WORDS and not _SENTENCE_END.search(p[-3:] + " ")
+    sentences = (
+        len(_SENTENCE_END.findall(body + " "))
+        + sum(
+            1  # a paragraph of some length ends a sentence even without its full stop
+            for p in paragraphs
+            if len(p.split()) >= _MIN_WORDS and not _SENTENCE_END.search(p[-3:] + " ")
+        )
     )
     if chars < MIN_BODY_CHARS or sentences < MIN_SENTENCES:
         raise IngestError(
