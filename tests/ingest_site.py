@@ -146,6 +146,23 @@ TEXT_ARTICLE = (
 )
 
 
+VIDEO_PAGE = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>VIDEO: Detik-detik Banjir Rendam Sungai Lebar - Kabar Nusantara</title>
+<meta property="og:type" content="video.other"></head><body>
+<nav>Beranda | Video | Foto</nav><article><h1>VIDEO: Detik-detik Banjir Rendam Sungai Lebar</h1>
+<div class="player"><video src="/v/banjir.mp4" controls></video></div>
+<p>Rekaman warga saat air mulai masuk ke permukiman.</p>
+</article><footer>Copyright 2025 Kabar Nusantara</footer></body></html>"""
+
+PAYWALL_PAGE = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>Jejak Anggaran Tanggul yang Jebol - Kabar Nusantara</title></head><body>
+<article><h1>Jejak Anggaran Tanggul yang Jebol</h1>
+<p>Tanggul di tepi sungai itu dibangun tiga tahun lalu dengan anggaran miliaran rupiah.</p>
+<div class="paywall"><p>Artikel ini khusus untuk pelanggan.</p>
+<p>Berlangganan sekarang untuk membaca selengkapnya.</p></div>
+</article></body></html>"""
+
+
 @dataclass
 class Site:
     """The running site: its base URL, the requests it saw, switches for tests."""
@@ -249,6 +266,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, html, ENGLISH.encode())
         elif path == "/indeks":
             self._send(200, html, INDEX_PAGE.encode())
+        elif path == "/video":
+            self._send(200, html, VIDEO_PAGE.encode())
+        elif path == "/premium":
+            self._send(200, html, PAYWALL_PAGE.encode())
         else:
             self._send(404, html, b"<h1>Halaman tidak ditemukan</h1>")
 

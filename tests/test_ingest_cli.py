@@ -123,6 +123,8 @@ BAD = [
     ("/besar", "larger than 5 MB"),
     ("/english", "not Indonesian text"),
     ("/indeks", "no article text"),
+    ("/video", "no article text"),
+    ("/premium", "no article text"),
 ]
 
 
