@@ -286,3 +286,16 @@ def test_a_shared_client_is_used(site: Site, tmp_path: Path) -> None:
     with httpx.Client() as client, Ingester(tmp_path / "a", client=client) as ingester:
         assert ingester.add(site.url("/berita/gempa")).status == "added"
         assert ingester.client is client
+
+
+def test_plain_text_url_goes_through_our_cleaner(site: Site, tmp_path: Path) -> None:
+    with Ingester(tmp_path / "archive") as ingester:
+        result = ingester.add(site.url("/teks.txt"))
+    assert result.status == "added" and result.article is not None
+    source = result.article.source
+    assert source.title == "Bandara Baru di Pulau Rote Mulai Beroperasi Bulan Depan"
+    assert source.published is not None and source.published.day == 12
+    assert source.url == site.url("/teks.txt")
+    assert not any(
+        p.startswith(("Baca juga", "Bagikan", "KUPANG -")) for p in result.article.paragraphs
+    )

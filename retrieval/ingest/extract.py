@@ -8,6 +8,7 @@ trafilatura keeps. Plain text goes through the cleaner alone, like a seed.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
 # <title> puts between the headline and the site's name.
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _SITE_WORDS = frozenset({"online", "news", "berita", "com", "co", "id", "net", "or", "tv"})
+# trafilatura, htmldate and courlan log every unparsable page at ERROR/WARNING;
+# the IngestError that follows says it once, in our words.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -94,15 +100,18 @@ def from_html(html: str, url: str | None = None) -> Draft:
     """A saved or fetched HTML page: trafilatura's text, cleaned by ours."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        deduplicate=False,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            deduplicate=False,
+        )
+    except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
+        doc = None
     data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     body = data.get("text") or ""
     if not body.strip():
