@@ -154,6 +154,7 @@ def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
             has_time=meta.has_time,
             url=meta.url,
             wires=meta.wires or (),
+            author=meta.author,
         ),
         provenance=meta.provenance,
         paragraphs=cleaned.paragraphs,

@@ -234,9 +234,10 @@ def _archive_article(root: Path, article_id: str, paragraphs: str, toml: str | N
         toml = (
             f'[articles."{article_id}"]\noutlet = "Kabar Nusantara"\ntitle = "Judul"\n'
             'published = "2025-06-18"\nauthor = "Rina"\n'
-            'provenance = { outlet = "stated", title = "stated", published = "stated" }\n\n'
+            'provenance = { outlet = "stated", title = "stated", published = "stated",'
+            ' author = "stated" }\n\n'
             f'[articles."{article_id}".added]\nvia = "file"\nref = "x.txt"\n'
-            'at = "2025-06-19T01:02:03+00:00"\n'
+            "at = 2025-06-19T01:02:03+00:00\n"
         )
     (folder / f"{article_id}.toml").write_text(toml, encoding="utf-8")
 

@@ -148,6 +148,7 @@ def _article(root: Path, text: str = "Paragraf satu.") -> Article:
             "published": "stated",
             "url": "stated",
             "wires": "stated",
+            "author": "stated",
         },
         paragraphs=(text, "Paragraf dua."),
         added=Added(
@@ -168,7 +169,7 @@ def test_archive_round_trip_is_plain_files(tmp_path: Path) -> None:
     assert article.path.read_text(encoding="utf-8") == "Paragraf satu.\n\nParagraf dua.\n"
     toml = article.path.with_suffix(".toml").read_text(encoding="utf-8")
     assert toml.startswith(f'[articles."{article.id}"]\noutlet = "Kabar Nusantara"\n')
-    assert f'[articles."{article.id}".added]' in toml
+    assert 'added = { via = "url", ref = "https://kabarnusantara.co.id/berita/1"' in toml
     (loaded,) = load_archive(root).articles
     assert loaded == article
 

@@ -4,7 +4,7 @@ Layout (``ARCHIVE_DIR``, default ``data/archive``, created on demand)::
 
     2025/06/20250618-kompas-3f9a0c1d2e.txt    cleaned paragraphs, one blank line apart
     2025/06/20250618-kompas-3f9a0c1d2e.toml   [articles."<id>"] as in seeds/metadata.toml,
-                                              plus author and an [added] table
+                                              plus author and added = {via, ref, at, by, feed}
     feeds.json                                conditional-GET state of the polled feeds
 
 The text is stored already cleaned and is loaded as is. Every write goes to a
@@ -23,22 +23,18 @@ import re
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from retrieval.ingest._compat import format_entry
 from retrieval.ingest.errors import size_text
-from retrieval.metadata import parse_metadata
-from retrieval.models import Added, Article, CorpusError, Source
-from retrieval.serialize import iso_published
+from retrieval.metadata import FIELDS, ArticleMeta, format_entry, parse_metadata
+from retrieval.models import Added, Article, CorpusError, Provenance, Source
 
 DEFAULT_ARCHIVE_DIR = Path("data/archive")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _LOCK_FILE = ".lock"
-_VIA = ("file", "url", "feed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,29 +109,23 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def entry_fields(article: Article) -> dict[str, Any]:
-    """The TOML fields of an archive article, in the order of seeds/metadata.toml."""
+def entry_meta(article: Article) -> ArticleMeta:
+    """The metadata an archive ``.toml`` holds for ``article``."""
     s = article.source
-    provenance = {k: v for k, v in article.provenance.items() if _present(s, k)}
-    added = article.added
-    return {
-        "outlet": s.outlet,
-        "title": s.title,
-        "published": iso_published(s.published, s.has_time),
-        "url": s.url,
-        "wires": list(s.wires) if s.wires else None,
-        "author": s.author,
-        "provenance": provenance or None,
-        "added": None
-        if added is None
-        else {
-            "via": added.via,
-            "ref": added.ref,
-            "at": added.at.isoformat(timespec="seconds"),
-            "by": added.by,
-            "feed": added.feed,
+    return ArticleMeta(
+        outlet=s.outlet,
+        title=s.title,
+        published=s.published,
+        has_time=s.has_time,
+        url=s.url,
+        wires=s.wires or None,
+        # Every present field needs a provenance or the loader refuses the entry.
+        provenance={
+            name: article.provenance.get(name, "inferred") for name in FIELDS if _present(s, name)
         },
-    }
+        author=s.author,
+        added=article.added,
+    )
 
 
 def _present(s: Source, name: str) -> bool:
@@ -158,7 +148,7 @@ def write_article(root: Path, article: Article) -> None:
     previous = txt.read_bytes() if txt.is_file() and toml.is_file() else None
     atomic_write(txt, format_text(article.paragraphs).encode("utf-8"))
     try:
-        atomic_write(toml, format_entry(article.id, entry_fields(article)).encode("utf-8"))
+        atomic_write(toml, format_entry(article.id, entry_meta(article)).encode("utf-8"))
     except BaseException:
         with contextlib.suppress(OSError):
             if previous is None:
@@ -256,9 +246,11 @@ def _read_text(path: Path, where: str) -> str:
         raise CorpusError(f"{where}: not valid UTF-8 at byte {exc.start}") from None
 
 
-def parse_entry(text: str, where: str, article_id: str) -> tuple[Source, Any, Added | None]:
-    """One archive ``.toml``: the seeds' fields (checked by ``parse_metadata``),
-    plus ``author`` and the ``added`` table."""
+def parse_entry(
+    text: str, where: str, article_id: str
+) -> tuple[Source, Mapping[str, Provenance], Added | None]:
+    """One archive ``.toml``: exactly one ``[articles."<id>"]`` table, checked by
+    ``parse_metadata`` like the seeds' entries (with ``author`` and ``added``)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -266,19 +258,7 @@ def parse_entry(text: str, where: str, article_id: str) -> tuple[Source, Any, Ad
     table = data.get("articles")
     if not isinstance(table, dict) or list(table) != [article_id]:
         raise CorpusError(f'{where}: expected one table [articles."{article_id}"]')
-    entry = dict(table[article_id]) if isinstance(table[article_id], dict) else {}
-    entry_where = f'{where}: articles."{article_id}"'
-    added = _added(entry.pop("added", None), f"{entry_where}.added")
-    author = entry.pop("author", None)
-    if author is not None and (not isinstance(author, str) or not author.strip()):
-        raise CorpusError(f"{entry_where}.author: expected a non-empty string")
-    provenance = entry.get("provenance")
-    if isinstance(provenance, dict):
-        entry["provenance"] = {k: v for k, v in provenance.items() if k != "author"}
-    # TODO(merge with cleaning): parse_metadata then reads author and added itself.
-    meta = parse_metadata(format_entry(article_id, entry), source=where, article_ids=(article_id,))[
-        article_id
-    ]
+    meta = parse_metadata(text, source=where, article_ids=(article_id,))[article_id]
     source = Source(
         outlet=meta.outlet,
         title=meta.title,
@@ -286,30 +266,6 @@ def parse_entry(text: str, where: str, article_id: str) -> tuple[Source, Any, Ad
         has_time=meta.has_time,
         url=meta.url,
         wires=meta.wires or (),
-        author=author.strip() if isinstance(author, str) else None,
+        author=meta.author,
     )
-    return source, meta.provenance, added
-
-
-def _added(value: object, where: str) -> Added | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise CorpusError(f"{where}: expected a table")
-    via, ref, at = value.get("via"), value.get("ref"), value.get("at")
-    if via not in _VIA:
-        raise CorpusError(f"{where}.via: expected one of {', '.join(_VIA)}")
-    if not isinstance(ref, str) or not ref:
-        raise CorpusError(f"{where}.ref: expected a non-empty string")
-    if isinstance(at, str):
-        try:
-            at = datetime.fromisoformat(at)
-        except ValueError:
-            raise CorpusError(f"{where}.at: cannot parse date {at!r}") from None
-    if not isinstance(at, datetime) or at.tzinfo is None:
-        raise CorpusError(f"{where}.at: expected a date-time with a UTC offset")
-    by, feed = value.get("by"), value.get("feed")
-    for name, item in (("by", by), ("feed", feed)):
-        if item is not None and not isinstance(item, str):
-            raise CorpusError(f"{where}.{name}: expected a string")
-    return Added(via=via, ref=ref, at=at, by=by, feed=feed)
+    return source, meta.provenance, meta.added

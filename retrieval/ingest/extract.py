@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from retrieval.cleaning import clean_article
 from retrieval.dates import WIB
-from retrieval.ingest._compat import outlet_by_host
 from retrieval.ingest.errors import IngestError
 from retrieval.ingest.urls import host_of, is_web_url
 from retrieval.metadata import stated_metadata
 from retrieval.models import Provenance
+from retrieval.outlets import registry
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -76,24 +76,24 @@ def decode(body: bytes, where: str, charset: str | None = None) -> str:
 def from_text(text: str, url: str | None = None) -> Draft:
     """A scraped text page (like the seeds): everything from our cleaner."""
     cleaned = clean_article(text)
-    meta = stated_metadata(cleaned)
-    provenance = dict(meta.provenance)
-    outlet = meta.outlet
-    if url is not None:
-        provenance["url"] = "stated"
-        by_host = outlet_by_host(url)
-        if by_host is not None:
-            outlet, provenance["outlet"] = by_host, "inferred"
+    meta = stated_metadata(cleaned, url)
     return Draft(
         paragraphs=cleaned.paragraphs,
         title=meta.title,
-        outlet=outlet,
+        outlet=meta.outlet,
         published=meta.published,
         has_time=meta.has_time,
         url=url,
         wires=meta.wires or (),
-        provenance=MappingProxyType(provenance),
+        author=meta.author,
+        provenance=meta.provenance,
     )
+
+
+def outlet_by_host(url: str) -> str | None:
+    """The registry's outlet for the host serving ``url`` (subdomains fold onto it)."""
+    outlet = registry().by_host(url)
+    return None if outlet is None else outlet.name
 
 
 def from_html(html: str, url: str | None = None) -> Draft:
@@ -139,6 +139,9 @@ def from_html(html: str, url: str | None = None) -> Draft:
         provenance["published"] = "stated"
     if page_url is not None:
         provenance["url"] = "stated"
+    author = _clean(data.get("author")) or text_draft.author
+    if author is not None:
+        provenance["author"] = "stated"
     return Draft(
         paragraphs=text_draft.paragraphs,
         title=title,
@@ -147,7 +150,7 @@ def from_html(html: str, url: str | None = None) -> Draft:
         has_time=has_time,
         url=page_url,
         wires=text_draft.wires,
-        author=_clean(data.get("author")),
+        author=author,
         provenance=MappingProxyType(provenance),
     )
 
