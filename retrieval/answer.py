@@ -1,23 +1,36 @@
-"""From a question to an Answer: plan, rank, decide, cite.
+"""From a question to an Answer: plan, rank, ground, decide, cite.
 
-Deciding *not* to answer matters as much as ranking: "Siapa presiden
-Prancis?" shares "presiden" with half the corpus. We require that most of the
-query's information (its IDF mass) is present in the best paragraph or, at a
-discount, in its article (the subject is often named only in the lead or the
-title); a word the corpus never contains counts as highly informative, so an
-unknown subject ("Prancis") sinks the coverage and the answer is declined.
+Deciding *not* to answer matters as much as ranking, and it has to hold as
+the archive grows: a big corpus matches most of a question's words somewhere
+by chance. So an answer must be *grounded*:
+
+- every name the question is about (a person, place or organisation: a word
+  typed with a capital, or one the corpus itself writes as a name) must occur
+  in the answer's article (its paragraphs or title); a name the corpus never
+  mentions ("Prancis") declines at once;
+- the question's content words (those rarer than the words that make up half
+  of the corpus's running text, an IDF cut read from the index itself) must
+  be covered by the paragraph, or at a discount by its article's title and
+  lead, to a share ``min_content``; and the whole question's IDF mass to a
+  share ``min_coverage``.
+
+Shares of IDF mass are ratios of the same corpus's weights, so they keep
+their meaning when articles are added and every IDF shifts; the cut between
+framing words ("menurut", "tidak") and content words moves with the corpus.
+A declined Answer says why (``reason``) and what was not found (``missing``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type
-from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
+from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, postings
 from retrieval.text import sentence_spans
 
 
@@ -25,74 +38,163 @@ from retrieval.text import sentence_spans
 class AnswerPolicy:
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     # Share of the query's mass the best paragraph must cover to be answered.
-    min_coverage: float = 0.61
+    min_coverage: float = 0.5
+    # Share of the content words' mass (names aside) it must cover, unless
+    # the paragraph holds at least ``names_together`` of the question's names.
+    min_content: float = 0.5
+    names_together: int = 2
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
-    # Floor on the TF-IDF score, against matches made of one weak word.
-    min_score: float = 0.05
+    # Content words are those with an IDF above this quantile of the
+    # corpus's running words (token-weighted IDF distribution).
+    content_quantile: float = 0.3
     # Ranking = coverage share + score_weight x TF-IDF score, times
-    # (1 + type_boost) when the paragraph holds the kind of answer asked for.
+    # (1 + type_boost) when the paragraph holds the kind of answer asked for,
+    # times ungrounded_factor when a name of the question is not in its article.
     # Coverage first: a paragraph that says every part of the question beats
     # one that repeats its rarest word.
     score_weight: float = 0.1
     type_boost: float = 1.0
+    ungrounded_factor: float = 0.5
     # How many TF-IDF candidates are re-ranked.
     pool: int = 50
+
+
+class CorpusStats:
+    """Thresholds read from the index, so they re-calibrate with the corpus."""
+
+    def __init__(self, index: Index, policy: AnswerPolicy) -> None:
+        self.index = index
+        self.policy = policy
+
+    @cached_property
+    def content_idf(self) -> float:
+        """IDF above which a word is content rather than framing: the IDF of
+        the word at ``content_quantile`` of the corpus's running text."""
+        idf = np.asarray(self.index.idf, dtype=np.float64)
+        if idf.size == 0:
+            return 0.0
+        df = np.array([len(postings(self.index, c)) for c in range(idf.size)], dtype=np.float64)
+        order = np.argsort(idf, kind="stable")
+        cumulative = np.cumsum(df[order])
+        at = int(np.searchsorted(cumulative, self.policy.content_quantile * cumulative[-1]))
+        return float(idf[order][min(at, idf.size - 1)])
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much of the question a candidate paragraph holds."""
+
+    coverage: float  # share of the query's mass (paragraph, article at a discount)
+    content: float  # the same share over content words only (1.0 if none)
+    missing_names: tuple[str, ...]  # names not in the paragraph's article
+    missing: tuple[str, ...]  # query words found neither in the paragraph nor its article
+    # Distinct names of the question (adjacent name words count once) that
+    # the paragraph itself holds: several together are evidence in their own right.
+    names_here: int = 0
+
+    @property
+    def grounded(self) -> bool:
+        return not self.missing_names
+
+
+def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut: float) -> Evidence:
+    """Where each query word occurs relative to ``row``: in the paragraph, in
+    its article (other paragraphs, title, outlet, date), or nowhere."""
+    article = index.refs[row].article
+    lo, hi = index.article_rows(article)
+    context = index.article_context[article]
+    covered = content_covered = content_total = 0.0
+    missing_names: list[str] = []
+    missing: list[str] = []
+    name_positions: list[int] = []
+    for group in plan.groups:
+        here = in_lead = in_article = False
+        for col in group.columns:
+            rows = postings(index, col)
+            at, first, end = np.searchsorted(rows, [row, lo, hi])
+            if at < len(rows) and rows[at] == row:
+                here = True
+                break
+            if index.terms[col] in context or (first < len(rows) and rows[first] == lo):
+                in_lead = True
+            in_article = in_article or end > first or index.terms[col] in context
+        share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
+        covered += group.weight * share
+        if not (here or in_article):
+            missing.append(group.word)
+        if group.name:
+            if here:
+                name_positions.append(group.position)
+            elif not in_article:
+                missing_names.append(group.word)
+        elif group.weight >= cut:
+            content_total += group.weight
+            content_covered += group.weight * share
+    for term, w in plan.context_only.items():
+        if term in context:
+            covered += w * policy.context_weight
+    content_total += plan.unknown_mass
+    missing += [w for w in plan.unknown if w not in plan.unknown_names]
+    return Evidence(
+        coverage=covered / (plan.total_mass or 1.0),
+        content=content_covered / content_total if content_total else 1.0,
+        missing_names=(*plan.unknown_names, *missing_names),
+        missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
+        names_here=_units(name_positions),
+    )
+
+
+def _units(positions: list[int]) -> int:
+    """How many runs of adjacent positions ("xi jinping" is one name)."""
+    units, last = 0, -2
+    for p in sorted(positions):
+        if p < 0 or p != last + 1:
+            units += 1
+        last = p
+    return units
 
 
 def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> float:
     """Share of the query's mass a paragraph covers, counting words found only
     elsewhere in its article (or its title/date) at ``context_weight``."""
-    matrix = index.matrix
-    article = index.refs[row].article
-    lo, hi = index.article_rows(article)
-    context = index.article_context[article]
-    covered = 0.0
-    for group in plan.groups:
-        in_article = False
-        for col in group.columns:
-            postings = matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]
-            at, first, end = np.searchsorted(postings, [row, lo, hi])
-            if at < len(postings) and postings[at] == row:
-                covered += group.weight
-                break
-            in_article = in_article or end > first or index.terms[col] in context
-        else:
-            if in_article:
-                covered += group.weight * context_weight
-    for term, w in plan.context_only.items():
-        if term in context:
-            covered += w * context_weight
-    return covered / (plan.total_mass or 1.0)
+    policy = AnswerPolicy(context_weight=context_weight)
+    return evidence(index, row, plan, policy, cut=float("inf")).coverage
 
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
     row: int
     value: float  # the ranking value
-    tfidf: float  # the plain TF-IDF score, for the relevance floor
+    tfidf: float  # the plain TF-IDF score
+    evidence: Evidence
 
 
-def rank(index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy) -> list[Ranked]:
+def rank(
+    index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy, cut: float = 0.0
+) -> list[Ranked]:
     """Candidates best first, one row per group of duplicates."""
     rows, scores = index.score(plan.weights)
-    candidates: list[tuple[float, int, float]] = []
+    candidates: list[tuple[float, int, float, Evidence]] = []
     for pos in top_k(scores, max(policy.pool, k)):
         row, tfidf = int(rows[pos]), float(scores[pos])
-        value = coverage(index, row, plan, policy.context_weight) + policy.score_weight * tfidf
+        ev = evidence(index, row, plan, policy, cut)
+        value = ev.coverage + policy.score_weight * tfidf
         if plan.answer_type and has_type(index.text(row), plan.answer_type):
             value *= 1.0 + policy.type_boost
-        candidates.append((-value, row, tfidf))
-    candidates.sort()
+        if not ev.grounded:
+            value *= policy.ungrounded_factor
+        candidates.append((-value, row, tfidf, ev))
+    candidates.sort(key=lambda c: (c[0], c[1]))
     ranked: list[Ranked] = []
     shown: set[int] = set()
-    for neg, row, tfidf in candidates:
+    for neg, row, tfidf, ev in candidates:
         if row in shown:
             continue
         shown.add(row)
         shown.update(index.duplicates.get(row, ()))
-        ranked.append(Ranked(row, -neg, tfidf))
+        ranked.append(Ranked(row, -neg, tfidf, ev))
         if len(ranked) == k:
             break
     return ranked
@@ -137,22 +239,35 @@ def make_hit(
     )
 
 
+def decide(plan: QueryPlan, best: Evidence, policy: AnswerPolicy) -> str | None:
+    """Why the best candidate is not an answer, or None if it is."""
+    if not best.grounded:
+        return "missing-term"
+    if best.content < policy.min_content and best.names_here < policy.names_together:
+        return "missing-term" if best.missing else "low-coverage"
+    if best.coverage < policy.min_coverage:
+        return "low-coverage"
+    return None
+
+
 def answer(
-    index: Index, corpus: Corpus, vocab: Vocabulary, query: str, k: int, policy: AnswerPolicy
+    index: Index,
+    corpus: Corpus,
+    vocab: Vocabulary,
+    query: str,
+    k: int,
+    policy: AnswerPolicy,
+    stats: CorpusStats | None = None,
 ) -> Answer:
     plan = plan_query(index, vocab, query, policy.planning)
     if not plan.words:
         return Answer(query, False, (), reason="no-informative-words")
-    ranked = rank(index, plan, k, policy)
+    cut = (stats or CorpusStats(index, policy)).content_idf
+    ranked = rank(index, plan, k, policy, cut)
     weights = plan.weights
     hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
     if not ranked:
-        return Answer(query, False, hits, reason="no-match")
-    best = ranked[0]
-    if coverage(index, best.row, plan, policy.context_weight) < policy.min_coverage:
-        reason = "low-coverage"
-    elif best.tfidf < policy.min_score:
-        reason = "low-score"
-    else:
-        reason = None
-    return Answer(query, reason is None, hits, reason=reason)
+        return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
+    best = ranked[0].evidence
+    reason = decide(plan, best, policy)
+    return Answer(query, reason is None, hits, reason=reason, missing=best.missing)

@@ -9,14 +9,18 @@ something the corpus never mentions can be declined.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
 from retrieval.english import EnglishDictionary, lemmas, looks_english
 from retrieval.index import Index
-from retrieval.lexicon import QUERY_SYNONYMS
+from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
 from retrieval.typo import correct
@@ -37,6 +41,11 @@ class PlanningPolicy:
     # A bilingual dictionary misses much of a question's wording; an English
     # word it cannot place says less about the corpus than an Indonesian one.
     unknown_english: float = 0.5
+    # A word the corpus writes with a capital at least this often (outside
+    # sentence starts) is a name: what a question is about.
+    name_ratio: float = 0.9
+    # How many paragraphs are read to decide that.
+    name_sample: int = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,11 @@ class Group:
     word: str
     columns: dict[int, float]  # term column -> scoring weight
     weight: float  # what covering this word is worth
+    # A name (person, place, organisation): the subject the answer must be about.
+    name: bool = False
+    # Position of the word in the question (function words counted), so that
+    # adjacent names ("Xi Jinping", "Amerika Serikat") count as one.
+    position: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,8 @@ class QueryPlan:
     context_only: dict[str, float] = field(default_factory=dict)
     unknown: tuple[str, ...] = ()
     unknown_mass: float = 0.0
+    # The unknown words that are names: a subject the corpus never mentions.
+    unknown_names: tuple[str, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)  # typed -> used
     answer_type: AnswerType | None = None
 
@@ -73,15 +89,37 @@ class QueryPlan:
         )
 
 
+def postings(index: Index, col: int) -> npt.NDArray[np.int64]:
+    """Sorted rows holding term ``col``: ``index.postings`` when the index has
+    it, else read from its CSC matrix (the layout before that method)."""
+    method = getattr(index, "postings", None)
+    if method is not None:
+        return np.asarray(method(col), dtype=np.int64)
+    matrix = index.matrix
+    return np.asarray(matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]], dtype=np.int64)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
+
+
 class Vocabulary:
     """What the planner knows of the corpus beyond the index's terms."""
 
-    def __init__(self, index: Index, english: EnglishDictionary | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        english: EnglishDictionary | None = None,
+        policy: PlanningPolicy | None = None,
+    ) -> None:
+        self.index = index
         self.english = english
+        self.policy = policy or PlanningPolicy()
+        self._names: dict[str, bool] = {}
         self.buckets: dict[str, list[str]] = defaultdict(list)
         for w in index.surface:
             if w.isalpha():
                 self.buckets[w[0]].append(w)
+        self.words: frozenset[str] = frozenset(index.surface)
         self.context_terms: frozenset[str] = frozenset().union(*index.article_context)
         stem = index.analyzer.stem
         self.synonyms: dict[str, frozenset[str]] = {}
@@ -92,6 +130,33 @@ class Vocabulary:
 
     def correct(self, word: str) -> str | None:
         return correct(word, self.buckets.get(word[:1], ()))
+
+    def transliteration(self, word: str) -> str | None:
+        """The corpus's spelling of a foreign name typed another way
+        ("sergey" -> "sergei"), or None."""
+        return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
+
+    def is_name(self, word: str, col: int) -> bool:
+        """Whether the corpus writes ``word`` as a name: capitalised in most of
+        its occurrences that do not start a sentence (read from a sample of
+        the paragraphs holding its term, so it follows the corpus)."""
+        known = self._names.get(word)
+        if known is not None:
+            return known
+        rows = postings(self.index, col)
+        step = max(1, len(rows) // self.policy.name_sample)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        caps = total = 0
+        for row in rows[::step][: self.policy.name_sample]:
+            text = self.index.text(int(row))
+            for m in pattern.finditer(text):
+                if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+                    continue
+                total += 1
+                caps += text[m.start()].isupper()
+        result = total > 0 and caps >= self.policy.name_ratio * total
+        self._names[word] = result
+        return result
 
 
 def capitalised_words(text: str) -> set[str]:
@@ -119,6 +184,9 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
     unknown). English: a cognate spelled almost alike ("patrol" ~ "patroli").
     """
     analyzer = index.analyzer
+    spelled = vocab.transliteration(word)
+    if spelled is not None:
+        return spelled
     if english:
         return next(filter(None, map(vocab.correct, lemmas(word))), None)
     root = analyzer.colloquial_root(word)
@@ -134,9 +202,14 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
     groups: list[Group] = []
     context_only: dict[str, float] = {}
     unknown: list[str] = []
+    unknown_names: list[str] = []
     unknown_mass = 0.0
     corrections: dict[str, str] = {}
     capitalised = capitalised_words(text)
+    typed = list(words(normalize(text))) if english is not None else analyzer.surface_words(text)
+    positions: dict[str, int] = {}
+    for i, t in enumerate(typed):
+        positions.setdefault(t, i)
 
     def columns(stem: str, factor: float) -> dict[int, float]:
         """The word's own column and its synonyms' (at a discount)."""
@@ -166,13 +239,18 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 corrections[w] = variant
                 cols = columns(analyzer.stem(variant), policy.variant_weight)
         if cols:
-            groups.append(Group(w, cols, max(cols.values())))
+            own = index.vocabulary.get(analyzer.stem(corrections.get(w, w)))
+            name = w in capitalised or (
+                own is not None and vocab.is_name(corrections.get(w, w), own)
+            )
+            groups.append(Group(w, cols, max(cols.values()), name, positions.get(w, -1)))
         elif stem in vocab.context_terms:
             context_only[stem] = index.max_idf
         else:
             unknown.append(w)
             if w in capitalised:
                 factor = policy.unknown_capitalised
+                unknown_names.append(w)
             elif english is not None:
                 factor = policy.unknown_english
             elif analyzer.is_known_word(w):
@@ -186,8 +264,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         context_only=context_only,
         unknown=tuple(unknown),
         unknown_mass=unknown_mass,
+        unknown_names=tuple(unknown_names),
         corrections=corrections,
-        answer_type=expected_type(
-            list(words(normalize(text))) if english is not None else analyzer.surface_words(text)
-        ),
+        answer_type=expected_type(typed),
     )

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from retrieval import cache
-from retrieval.answer import AnswerPolicy, answer, make_hit
+from retrieval.answer import AnswerPolicy, CorpusStats, answer, make_hit
 from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.index import Index, IndexSettings, corpus_fingerprint
@@ -28,7 +28,8 @@ class Retriever:
         self.index = index
         self.policy = policy or AnswerPolicy()
         self.english = english
-        self._vocab = Vocabulary(index, english)
+        self._vocab = Vocabulary(index, english, self.policy.planning)
+        self._stats = CorpusStats(index, self.policy)
         self._rows = {
             (corpus.articles[r.article].id, r.number): row for row, r in enumerate(index.refs)
         }
@@ -86,7 +87,7 @@ class Retriever:
         )
 
     def ask(self, query: str, k: int = 5) -> Answer:
-        return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
+        return answer(self.index, self.corpus, self._vocab, query, k, self.policy, self._stats)
 
     def plan(self, query: str) -> QueryPlan:
         """How a query is read: its word groups, corrections and unknown words."""
