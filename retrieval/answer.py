@@ -172,9 +172,15 @@ class Ranked:
 
 
 def rank(
-    index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy, cut: float = 0.0
+    index: Index,
+    plan: QueryPlan,
+    k: int,
+    policy: AnswerPolicy,
+    cut: float = 0.0,
+    boost: tuple[int, float] | None = None,
 ) -> list[Ranked]:
-    """Candidates best first, one row per group of duplicates."""
+    """Candidates best first, one row per group of duplicates. ``boost`` is
+    (article position, factor): that article's paragraphs rank higher."""
     rows, scores = index.score(plan.weights)
     candidates: list[tuple[float, int, float, Evidence]] = []
     for pos in top_k(scores, max(policy.pool, k)):
@@ -185,6 +191,8 @@ def rank(
             value *= 1.0 + policy.type_boost
         if not ev.grounded:
             value *= policy.ungrounded_factor
+        if boost is not None and index.refs[row].article == boost[0]:
+            value *= 1.0 + boost[1]
         candidates.append((-value, row, tfidf, ev))
     candidates.sort(key=lambda c: (c[0], c[1]))
     ranked: list[Ranked] = []
@@ -260,14 +268,37 @@ def answer(
     stats: CorpusStats | None = None,
 ) -> Answer:
     plan = plan_query(index, vocab, query, policy.planning)
+    return answer_plan(index, corpus, plan, query, k, policy, stats)
+
+
+def answer_plan(
+    index: Index,
+    corpus: Corpus,
+    plan: QueryPlan,
+    query: str,
+    k: int,
+    policy: AnswerPolicy,
+    stats: CorpusStats | None = None,
+    boost: tuple[int, float] | None = None,
+    own: QueryPlan | None = None,
+) -> Answer:
+    """Rank, ground and decide for a planned query. ``own`` (a follow-up's own
+    words, when ``plan`` also carries an earlier question's) must be grounded
+    in the best paragraph on its own too."""
     if not plan.words:
         return Answer(query, False, (), reason="no-informative-words")
     cut = (stats or CorpusStats(index, policy)).content_idf
-    ranked = rank(index, plan, k, policy, cut)
+    ranked = rank(index, plan, k, policy, cut, boost)
     weights = plan.weights
     hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
     reason = decide(plan, best, policy)
+    if reason is None and own is not None:
+        # A follow-up is short and deliberate: each of its own words must be
+        # found in the paragraph or its article.
+        mine = evidence(index, ranked[0].row, own, policy, cut=0.0)
+        if mine.missing:
+            reason, best = "missing-term", mine
     return Answer(query, reason is None, hits, reason=reason, missing=best.missing)

@@ -9,6 +9,7 @@ from retrieval import cache
 from retrieval.answer import AnswerPolicy, CorpusStats, answer, make_hit
 from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
+from retrieval.followup import FollowUp, answer_followup
 from retrieval.index import Index, IndexSettings, corpus_fingerprint
 from retrieval.models import Answer, Article, Corpus, Hit
 from retrieval.query import QueryPlan, Vocabulary, plan_query
@@ -86,7 +87,12 @@ class Retriever:
             corpus, cache_dir=cache_dir, settings=settings, policy=policy, english=english
         )
 
-    def ask(self, query: str, k: int = 5) -> Answer:
+    def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
+        """Answer a question; with ``context``, as a follow-up to that exchange."""
+        if context is not None:
+            return answer_followup(
+                self.index, self.corpus, self._vocab, query, k, self.policy, self._stats, context
+            )
         return answer(self.index, self.corpus, self._vocab, query, k, self.policy, self._stats)
 
     def plan(self, query: str) -> QueryPlan:
