@@ -54,9 +54,18 @@ def expected_type(words: Sequence[str]) -> AnswerType | None:
         return "date"
     if ws & {"dimana", "kemana", "where", "lokasi"} or _asks_where(words):
         return "place"
-    if ws & {"berapa", "berapakah", "seberapa", "jumlah", "how"}:
+    if ws & {"berapa", "berapakah", "seberapa", "jumlah"} or _asks_how_much(words):
         return "number"
     return None
+
+
+def _asks_how_much(words: Sequence[str]) -> bool:
+    """ "how many", "how much", "how long", "how far" ask for a quantity;
+    "how did Russia respond" asks for a description."""
+    return any(
+        w == "how" and i + 1 < len(words) and words[i + 1] in {"many", "much", "long", "far", "big"}
+        for i, w in enumerate(words)
+    )
 
 
 def _asks_where(words: Sequence[str]) -> bool:

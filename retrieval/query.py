@@ -23,7 +23,7 @@ from retrieval.index import Index
 from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
-from retrieval.typo import correct
+from retrieval.typo import close_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,10 @@ class PlanningPolicy:
     name_ratio: float = 0.9
     # How many paragraphs are read to decide that.
     name_sample: int = 24
+    # A word found in at most ``rare_df`` paragraphs, not Indonesian, one
+    # slip away from a word ``common_ratio`` times as frequent, may be a typo.
+    rare_df: int = 3
+    common_ratio: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,36 @@ class Vocabulary:
                 self.synonyms[s] = stems
 
     def correct(self, word: str) -> str | None:
-        return correct(word, self.buckets.get(word[:1], ()))
+        """The closest corpus word; among equally close ones, the one the
+        corpus uses most (in a big corpus, rare near-words are often typos
+        or names themselves: "mnet" beside "menit")."""
+        close = close_words(word, self.buckets.get(word[:1], ()))
+        if not close:
+            return None
+        nearest = min(d for _, d in close)
+        return max(
+            (w for w, d in close if d == nearest),
+            key=lambda w: (self.frequency(w), -len(w), [-ord(c) for c in w]),
+        )
+
+    def frequency(self, word: str) -> int:
+        """Paragraphs holding ``word``'s term (0 if none)."""
+        col = self.index.vocabulary.get(self.index.analyzer.stem(word))
+        return 0 if col is None else len(postings(self.index, col))
+
+    def common_variant(self, word: str, stem: str) -> str | None:
+        """A frequent corpus word that a rare, non-Indonesian ``word`` is
+        probably a misspelling of ("mneit" -> "menit"), or None."""
+        col = self.index.vocabulary.get(stem)
+        if col is None or self.index.analyzer.is_known_word(word):
+            return None
+        df = len(postings(self.index, col))
+        if df > self.policy.rare_df:
+            return None
+        variant = self.correct(word)
+        if variant is None or self.frequency(variant) < self.policy.common_ratio * df:
+            return None
+        return variant
 
     def transliteration(self, word: str) -> str | None:
         """The corpus's spelling of a foreign name typed another way
@@ -168,12 +201,29 @@ def capitalised_words(text: str) -> set[str]:
     return found
 
 
-def english_words(text: str) -> list[str] | None:
-    """The content words of an English question, or None if it is not English."""
+def english_words(text: str, dictionary: EnglishDictionary | None = None) -> list[str] | None:
+    """The content words of an English question, or None if it is not English.
+    Consecutive words the dictionary holds as one entry ("prime minister",
+    "air force", "joint venture") stay one phrase, longest first."""
     raw = list(words(normalize(text)))
     if not looks_english(raw):
         return None
-    return [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+    content = [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+    out: list[str] = []
+    i = 0
+    while i < len(content):
+        for n in (3, 2, 1):
+            phrase = " ".join(content[i : i + n])
+            if n == 1 or (
+                i + n <= len(content)
+                and dictionary is not None
+                and phrase in " ".join(raw)
+                and dictionary.has(phrase)
+            ):
+                out.append(phrase)
+                i += n
+                break
+    return out
 
 
 def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> str | None:
@@ -197,7 +247,7 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
 
 def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolicy) -> QueryPlan:
     analyzer = index.analyzer
-    english = english_words(text) if vocab.english is not None else None
+    english = english_words(text, vocab.english) if vocab.english is not None else None
     query_words = english if english is not None else analyzer.query_words(text)
     groups: list[Group] = []
     context_only: dict[str, float] = {}
@@ -227,8 +277,9 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         stem = analyzer.stem(w)
         cols = columns(stem, 1.0)
         if english is not None and vocab.english is not None:
-            # Names ("Putin") match as typed; any translation may match too,
-            # through the same aliases as Indonesian text.
+            # Names ("Putin") match as typed; any translation may match too
+            # ("Olympics" -> olimpiade), through the same aliases as
+            # Indonesian text.
             for indonesian in vocab.english.translate(w):
                 for t in analyzer.surface_words(indonesian):
                     for col, weight in columns(analyzer.stem(t), 1.0).items():
@@ -238,6 +289,14 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             if variant is not None:
                 corrections[w] = variant
                 cols = columns(analyzer.stem(variant), policy.variant_weight)
+        elif english is None and w not in capitalised:
+            # A big corpus holds typos too ("mneit", "tagnan"): a word it
+            # barely knows that is one slip away from a common one reads as both.
+            variant = vocab.common_variant(w, stem)
+            if variant is not None:
+                corrections[w] = variant
+                for col, weight in columns(analyzer.stem(variant), policy.variant_weight).items():
+                    cols.setdefault(col, weight)
         if cols:
             own = index.vocabulary.get(analyzer.stem(corrections.get(w, w)))
             name = w in capitalised or (
