@@ -25,6 +25,7 @@ import hashlib
 import importlib
 import json
 import pickle
+import re
 import shutil
 import sys
 import time
@@ -48,7 +49,9 @@ from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.evaluation import INDONESIAN, KINDS, SPLITS, Question, Report, evaluate
 from retrieval.evaluation import load_questions as _load_questions
 from retrieval.models import Corpus
+from retrieval.qtype import expected_type
 from retrieval.retriever import Retriever
+from retrieval.text import normalize, words
 
 CACHE = REPO / ".cache" / "quality"
 OWN = REPO / "tests" / "data" / "questions.jsonl"
@@ -209,6 +212,31 @@ def summary(report: Report, kinds: Sequence[str] = INDONESIAN) -> dict[str, Any]
     }
 
 
+_LIST = re.compile(r"\b(?:apa|siapa|mana|negara mana|bidang apa) saja\b|\bwhich\b", re.IGNORECASE)
+
+
+def form(question: Question) -> str:
+    """What an answerable question asks for: a date or period, a number, a
+    place, a list ("apa saja", "siapa saja"), or something else."""
+    if _LIST.search(question.q):
+        return "list"
+    kind = expected_type(list(words(normalize(question.q))))
+    return kind or "other"
+
+
+def forms(report: Report) -> dict[str, dict[str, Any]]:
+    """hit@1 and declines of the answerable Indonesian questions by ``form``."""
+    out: dict[str, dict[str, Any]] = {}
+    for o in report.of(INDONESIAN):
+        f = out.setdefault(form(o.question), {"n": 0, "hit@1": 0, "declined": 0})
+        f["n"] += 1
+        f["hit@1"] += o.hit
+        f["declined"] += not o.answered
+    for f in out.values():
+        f["hit@1"] = round(f["hit@1"] / f["n"], 3)
+    return out
+
+
 def score(retriever: Retriever, qs: Sequence[Question]) -> Report:
     return evaluate(qs, lambda q: retriever.ask(q, k=5))
 
@@ -221,6 +249,25 @@ def _cell(s: dict[str, Any]) -> str:
         return f"– · {d}/{t} · –"
     ranks = f"{s['hit@1']:.3f} / {s['hit@3']:.3f} / {s['mrr']:.3f}"
     return f"{ranks} · {d}/{t} · {s['answerable_declined']}"
+
+
+def _forms_table(entry: dict[str, Any]) -> str:
+    """Answerable Indonesian questions of all sets by form, per half."""
+    lines = ["| form | tune hit@1 (n, declined) | held-out hit@1 (n, declined) |", "|---|---|---|"]
+    names = sorted({f for s in entry["sets"].values() for f in s["all"]["forms"]})
+    for name in names:
+        cells = []
+        for half in SPLITS:
+            n = hit = declined = 0.0
+            for s in entry["sets"].values():
+                f = s[half]["forms"].get(name)
+                if f:
+                    n += f["n"]
+                    hit += f["hit@1"] * f["n"]
+                    declined += f["declined"]
+            cells.append(f"{hit / n:.3f} ({n:.0f}, {declined:.0f})" if n else "–")
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
 
 
 def run(corpora: Sequence[str], out: Path, verbose: bool) -> dict[str, Any]:
@@ -273,7 +320,12 @@ def run(corpora: Sequence[str], out: Path, verbose: bool) -> dict[str, Any]:
                 }
                 s = summary(r)
                 eng = summary(r, ["english"])
-                set_entry[half] = {"indonesian": s, "english": eng, "kinds": kinds}
+                set_entry[half] = {
+                    "indonesian": s,
+                    "english": eng,
+                    "kinds": kinds,
+                    "forms": forms(r),
+                }
                 per_kind = ", ".join(
                     f"{k} {v['hit@1']:.2f} {v['declined']}/{v['n']}"
                     if k != "none"
@@ -301,7 +353,7 @@ def run(corpora: Sequence[str], out: Path, verbose: bool) -> dict[str, Any]:
                         f"{'ANSWERED ' + f['top'][:90] if f['answered'] else f['reason']}",
                         file=sys.stderr,
                     )
-        md.append("")
+        md += ["", _forms_table(entry), ""]
         results["corpora"][name] = entry
     text = "\n".join(md)
     print(text)

@@ -22,6 +22,7 @@ A declined Answer says why (``reason``) and what was not found (``missing``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,6 +47,9 @@ class AnswerPolicy:
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
+    # A content word found in the article but neither in the paragraph nor
+    # in the title or lead counts this much towards ``min_content``.
+    content_context: float = 0.3
     # Content words are those with an IDF above this quantile of the
     # corpus's running words (token-weighted IDF distribution).
     content_quantile: float = 0.3
@@ -59,6 +63,9 @@ class AnswerPolicy:
     ungrounded_factor: float = 0.5
     # How many TF-IDF candidates are re-ranked.
     pool: int = 50
+    # Share of the ranking value read with weights local to the candidates
+    # (see ``local_weights``) rather than the corpus's IDF.
+    local_weight: float = 0.5
 
 
 class CorpusStats:
@@ -93,6 +100,10 @@ class Evidence:
     # Distinct names of the question (adjacent name words count once) that
     # the paragraph itself holds: several together are evidence in their own right.
     names_here: int = 0
+    focus_here: bool = True  # the question's focus word is in the paragraph (or it has none)
+    # Per group of the plan: 1.0 in the paragraph, context_weight in its
+    # article, 0.0 nowhere (for ranking against the other candidates).
+    shares: tuple[float, ...] = ()
 
     @property
     def grounded(self) -> bool:
@@ -108,7 +119,9 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     covered = content_covered = content_total = 0.0
     missing_names: list[str] = []
     missing: list[str] = []
+    shares: list[float] = []
     name_positions: list[int] = []
+    focus_here = plan.focus is None
     for group in plan.groups:
         here = in_lead = in_article = False
         for col in group.columns:
@@ -121,6 +134,9 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
                 in_lead = True
             in_article = in_article or end > first or index.terms[col] in context
         share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
+        shares.append(share)
+        if here and group.word == plan.focus:
+            focus_here = True
         covered += group.weight * share
         if not (here or in_article):
             missing.append(group.word)
@@ -131,18 +147,25 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
                 missing_names.append(group.word)
         elif group.weight >= cut:
             content_total += group.weight
-            content_covered += group.weight * share
+            # Content words elsewhere in a long article are as likely to be
+            # about something else: they count less than in its title or lead.
+            away = policy.context_weight if in_lead else policy.content_context
+            content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
     content_total += plan.unknown_mass
     missing += [w for w in plan.unknown if w not in plan.unknown_names]
+    if not focus_here and plan.focus is not None and plan.focus not in missing:
+        missing.insert(0, plan.focus)
     return Evidence(
         coverage=covered / (plan.total_mass or 1.0),
         content=content_covered / content_total if content_total else 1.0,
         missing_names=(*plan.unknown_names, *missing_names),
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
         names_here=_units(name_positions),
+        focus_here=focus_here,
+        shares=tuple(shares),
     )
 
 
@@ -171,6 +194,21 @@ class Ranked:
     evidence: Evidence
 
 
+def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
+    """Group weights re-read among the candidates, normalised to sum 1: a word
+    every candidate holds ("Putin" in an archive about Putin) tells them apart
+    less than one few of them hold, whatever its IDF in the whole corpus."""
+    if not evs or not plan.groups:
+        return None
+    n = len(evs)
+    weights = []
+    for g, group in enumerate(plan.groups):
+        holding = sum(ev.shares[g] == 1.0 for ev in evs)
+        weights.append(group.weight * (math.log((n + 1) / (holding + 1)) + 1.0))
+    total = sum(weights) + plan.unknown_mass
+    return [w / total for w in weights] if total else None
+
+
 def rank(
     index: Index,
     plan: QueryPlan,
@@ -182,14 +220,18 @@ def rank(
     """Candidates best first, one row per group of duplicates. ``boost`` is
     (article position, factor): that article's paragraphs rank higher."""
     rows, scores = index.score(plan.weights)
+    pool = [(int(rows[pos]), float(scores[pos])) for pos in top_k(scores, max(policy.pool, k))]
+    evs = [evidence(index, row, plan, policy, cut) for row, _ in pool]
+    local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
-    for pos in top_k(scores, max(policy.pool, k)):
-        row, tfidf = int(rows[pos]), float(scores[pos])
-        ev = evidence(index, row, plan, policy, cut)
+    for (row, tfidf), ev in zip(pool, evs, strict=True):
         value = ev.coverage + policy.score_weight * tfidf
+        if local is not None:
+            mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
+            value = (1 - policy.local_weight) * value + policy.local_weight * mass
         if plan.answer_type and has_type(index.text(row), plan.answer_type):
             value *= 1.0 + policy.type_boost
-        if not ev.grounded:
+        if not ev.grounded or not ev.focus_here:
             value *= policy.ungrounded_factor
         if boost is not None and index.refs[row].article == boost[0]:
             value *= 1.0 + boost[1]
@@ -249,7 +291,7 @@ def make_hit(
 
 def decide(plan: QueryPlan, best: Evidence, policy: AnswerPolicy) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
-    if not best.grounded:
+    if not best.grounded or not best.focus_here:
         return "missing-term"
     if best.content < policy.min_content and best.names_here < policy.names_together:
         return "missing-term" if best.missing else "low-coverage"

@@ -76,6 +76,9 @@ class QueryPlan:
     unknown_names: tuple[str, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)  # typed -> used
     answer_type: AnswerType | None = None
+    # The thing a "Siapa X ..."/"Apa X ..." question asks for (istri, warna,
+    # alasan): the answer's paragraph must say it, not just its subject.
+    focus: str | None = None
 
     @property
     def weights(self) -> dict[int, float]:
@@ -226,6 +229,24 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
     return out
 
 
+# Question words whose next word names what is asked ("Siapa istri ...").
+_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa"})
+# Words that only say "the name of" ("Siapa nama putri ..."): the focus is the next one.
+_FOCUS_SKIP = frozenset({"nama", "namanya"})
+
+
+def question_focus(typed: list[str], groups: list[Group]) -> str | None:
+    """The word right after an opening "siapa"/"apa", when it is an ordinary
+    word of the question (not a name, not a function word)."""
+    if not typed or typed[0] not in _FOCUS_AFTER:
+        return None
+    rest = [w for w in typed[1:] if w not in _FOCUS_SKIP]
+    if not rest:
+        return None
+    group = next((g for g in groups if g.word == rest[0]), None)
+    return None if group is None or group.name else group.word
+
+
 def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> str | None:
     """A corpus word standing in for one the corpus lacks.
 
@@ -318,6 +339,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
     return QueryPlan(
+        focus=question_focus(typed, groups),
         words=tuple(query_words),
         groups=tuple(groups),
         context_only=context_only,
