@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
@@ -44,6 +45,10 @@ class AnswerPolicy:
     # the paragraph holds at least ``names_together`` of the question's names.
     min_content: float = 0.5
     names_together: int = 2
+    together_content: float = 0.0
+    # Where a name of the question must be found besides the paragraph: its
+    # article's title and lead ("lead"), or anywhere in the article ("article").
+    names_in: Literal["lead", "article"] = "lead"
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
@@ -120,7 +125,8 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     missing_names: list[str] = []
     missing: list[str] = []
     shares: list[float] = []
-    name_positions: list[int] = []
+    name_units: set[int] = set()
+    names: list[tuple[int, str, bool, bool, bool]] = []
     focus_here = plan.focus is None
     for group in plan.groups:
         here = in_lead = in_article = False
@@ -141,16 +147,22 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
         if not (here or in_article):
             missing.append(group.word)
         if group.name:
+            names.append((group.unit, group.word, here, in_lead, in_article))
             if here:
-                name_positions.append(group.position)
-            elif not in_article:
-                missing_names.append(group.word)
+                name_units.add(group.unit)
         elif group.weight >= cut:
             content_total += group.weight
             # Content words elsewhere in a long article are as likely to be
             # about something else: they count less than in its title or lead.
             away = policy.context_weight if in_lead else policy.content_context
             content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
+    for unit in _name_units(names):
+        # A name of several words ("Zhang Youxia") is there if one of its words is.
+        if not any(
+            here or (in_lead if policy.names_in == "lead" else in_article)
+            for _, _, here, in_lead, in_article in unit
+        ):
+            missing_names += [word for _, word, *_ in unit]
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
@@ -163,27 +175,20 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
         content=content_covered / content_total if content_total else 1.0,
         missing_names=(*plan.unknown_names, *missing_names),
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
-        names_here=_units(name_positions),
+        names_here=len(name_units),
         focus_here=focus_here,
         shares=tuple(shares),
     )
 
 
-def _units(positions: list[int]) -> int:
-    """How many runs of adjacent positions ("xi jinping" is one name)."""
-    units, last = 0, -2
-    for p in sorted(positions):
-        if p < 0 or p != last + 1:
-            units += 1
-        last = p
-    return units
-
-
-def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> float:
-    """Share of the query's mass a paragraph covers, counting words found only
-    elsewhere in its article (or its title/date) at ``context_weight``."""
-    policy = AnswerPolicy(context_weight=context_weight)
-    return evidence(index, row, plan, policy, cut=float("inf")).coverage
+def _name_units(
+    names: list[tuple[int, str, bool, bool, bool]],
+) -> list[list[tuple[int, str, bool, bool, bool]]]:
+    """Name groups by unit (a name of several words is one unit)."""
+    units: dict[int, list[tuple[int, str, bool, bool, bool]]] = {}
+    for name in names:
+        units.setdefault(name[0], []).append(name)
+    return list(units.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +298,9 @@ def decide(plan: QueryPlan, best: Evidence, policy: AnswerPolicy) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
     if not best.grounded or not best.focus_here:
         return "missing-term"
-    if best.content < policy.min_content and best.names_here < policy.names_together:
+    together = best.names_here >= policy.names_together
+    floor = policy.together_content if together else policy.min_content
+    if best.content < floor:
         return "missing-term" if best.missing else "low-coverage"
     if best.coverage < policy.min_coverage:
         return "low-coverage"

@@ -81,6 +81,7 @@ def merge_plans(own: QueryPlan, earlier: QueryPlan, policy: FollowUpPolicy) -> Q
             columns={c: w * f for c, w in g.columns.items()},
             weight=g.weight * f,
             position=-1,
+            unit=-1 if g.unit < 0 else 1000 + g.unit,
         )
         for g in earlier.groups
         if not have.intersection(g.columns)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -59,9 +59,11 @@ class Group:
     weight: float  # what covering this word is worth
     # A name (person, place, organisation): the subject the answer must be about.
     name: bool = False
-    # Position of the word in the question (function words counted), so that
-    # adjacent names ("Xi Jinping", "Amerika Serikat") count as one.
+    # Position of the word in the question (function words counted).
     position: int = -1
+    # Names written together in the question and in the corpus ("Xi Jinping",
+    # "Zhang Youxia") share a unit: one name, found if any of its words is.
+    unit: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class Vocabulary:
         self.english = english
         self.policy = policy or PlanningPolicy()
         self._names: dict[str, bool] = {}
+        self._pairs: dict[str, bool] = {}
         self.buckets: dict[str, list[str]] = defaultdict(list)
         for w in index.surface:
             if w.isalpha():
@@ -171,6 +174,28 @@ class Vocabulary:
         """The corpus's spelling of a foreign name typed another way
         ("sergey" -> "sergei"), or None."""
         return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
+
+    def written_together(self, first: Group, second: Group) -> bool:
+        """Whether some paragraph holding the rarer of two words writes them
+        side by side ("Zhang Youxia"), read from a sample like ``is_name``."""
+        key = f"{first.word} {second.word}"
+        known = self._pairs.get(key)
+        if known is not None:
+            return known
+        rarer = min((first, second), key=lambda g: -g.weight)
+        col = min(rarer.columns, key=lambda c: -rarer.columns[c])
+        rows = postings(self.index, col)
+        step = max(1, len(rows) // self.policy.name_sample)
+        pattern = re.compile(
+            rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
+            re.IGNORECASE,
+        )
+        result = any(
+            pattern.search(self.index.text(int(row)))
+            for row in rows[::step][: self.policy.name_sample]
+        )
+        self._pairs[key] = result
+        return result
 
     def is_name(self, word: str, col: int) -> bool:
         """Whether the corpus writes ``word`` as a name: capitalised in most of
@@ -226,6 +251,30 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
                 out.append(phrase)
                 i += n
                 break
+    return out
+
+
+def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
+    """Number the names (groups come in question order): adjacent name words
+    that the corpus also writes together ("zhang youxia") share a unit;
+    "kota sendara" does not."""
+    out: list[Group] = []
+    unit = -1
+    previous: Group | None = None
+    for g in groups:
+        if not g.name:
+            out.append(g)
+            continue
+        joined = (
+            previous is not None
+            and previous.position >= 0
+            and g.position == previous.position + 1
+            and vocab.written_together(previous, g)
+        )
+        if not joined:
+            unit += 1
+        out.append(replace(g, unit=unit))
+        previous = g
     return out
 
 
@@ -338,6 +387,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             else:
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
+    groups = name_units(vocab, groups)
     return QueryPlan(
         focus=question_focus(typed, groups),
         words=tuple(query_words),
