@@ -48,7 +48,7 @@ class AnswerPolicy:
     together_content: float = 0.0
     # Where a name of the question must be found besides the paragraph: its
     # article's title and lead ("lead"), or anywhere in the article ("article").
-    names_in: Literal["lead", "article"] = "lead"
+    names_in: Literal["lead", "article"] = "article"
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
