@@ -150,3 +150,14 @@ def test_declines_recalibrate_when_the_corpus_grows():
     assert not small.ask("Siapa istri nelayan?").answered
     best = big.ask("Siapa istri nelayan?").best
     assert best is not None and "Istri seorang nelayan" in best.text
+
+
+def test_list_questions_want_an_enumeration():
+    assert expected_type(["negara", "mana", "saja", "yang", "tergabung"]) == "list"
+    assert expected_type(["bidang", "apa", "saja"]) == "list"
+    # "Di wilayah mana saja" asks for places first.
+    assert expected_type(["di", "wilayah", "mana", "saja", "latihan"]) == "place"
+    assert has_type(
+        "142 kapal Vietnam, 76 kapal Filipina, 49 kapal Malaysia dan satu kapal", "list"
+    )
+    assert not has_type("Putin bertemu Xi di Moskow.", "list")
