@@ -8,11 +8,13 @@ by chance. So an answer must be *grounded*:
   typed with a capital, or one the corpus itself writes as a name) must occur
   in the answer's article (its paragraphs or title); a name the corpus never
   mentions ("Prancis") declines at once;
-- the question's content words (those rarer than the words that make up half
-  of the corpus's running text, an IDF cut read from the index itself) must
-  be covered by the paragraph, or at a discount by its article's title and
-  lead, to a share ``min_content``; and the whole question's IDF mass to a
-  share ``min_coverage``.
+- the word a "Siapa X ..."/"Apa X ..." question asks for (its focus: istri,
+  warna, alasan) must be in the paragraph itself;
+- the question's content words (rarer than the words that make up 30% of
+  the corpus's running text, an IDF cut read from the index itself) must be
+  covered by the paragraph, or at a discount by its article, to a share
+  ``min_content`` (unless the paragraph holds two of the question's names
+  together); and the whole question's IDF mass to a share ``min_coverage``.
 
 Shares of IDF mass are ratios of the same corpus's weights, so they keep
 their meaning when articles are added and every IDF shifts; the cut between
@@ -60,7 +62,8 @@ class AnswerPolicy:
     content_quantile: float = 0.3
     # Ranking = coverage share + score_weight x TF-IDF score, times
     # (1 + type_boost) when the paragraph holds the kind of answer asked for,
-    # times ungrounded_factor when a name of the question is not in its article.
+    # times ungrounded_factor when a name of the question is not in its article
+    # or the question's focus word is not in the paragraph.
     # Coverage first: a paragraph that says every part of the question beats
     # one that repeats its rarest word.
     score_weight: float = 0.1
@@ -294,7 +297,7 @@ def make_hit(
     )
 
 
-def decide(plan: QueryPlan, best: Evidence, policy: AnswerPolicy) -> str | None:
+def decide(best: Evidence, policy: AnswerPolicy) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
     if not best.grounded or not best.focus_here:
         return "missing-term"
@@ -343,7 +346,7 @@ def answer_plan(
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(plan, best, policy)
+    reason = decide(best, policy)
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.
