@@ -158,17 +158,19 @@ class Vocabulary:
 
     def common_variant(self, word: str, stem: str) -> str | None:
         """A frequent corpus word that a rare, non-Indonesian ``word`` is
-        probably a misspelling of ("mneit" -> "menit"), or None."""
+        probably a chat form or a misspelling of ("nyerang" -> "serang",
+        "mneit" -> "menit"), or None."""
         col = self.index.vocabulary.get(stem)
-        if col is None or self.index.analyzer.is_known_word(word):
+        analyzer = self.index.analyzer
+        if col is None or analyzer.is_known_word(word):
             return None
         df = len(postings(self.index, col))
         if df > self.policy.rare_df:
             return None
-        variant = self.correct(word)
-        if variant is None or self.frequency(variant) < self.policy.common_ratio * df:
-            return None
-        return variant
+        for variant in (analyzer.colloquial_root(word), self.correct(word)):
+            if variant is not None and self.frequency(variant) >= self.policy.common_ratio * df:
+                return variant
+        return None
 
     def transliteration(self, word: str) -> str | None:
         """The corpus's spelling of a foreign name typed another way
@@ -369,8 +371,13 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                     cols.setdefault(col, weight)
         if cols:
             own = index.vocabulary.get(analyzer.stem(corrections.get(w, w)))
+            # Typed with a capital, or written as a name by the corpus, unless
+            # it is an Indonesian root word (titles, months, "bantah" opening
+            # a headline): those are names only when the question says so.
             name = w in capitalised or (
-                own is not None and vocab.is_name(corrections.get(w, w), own)
+                own is not None
+                and not analyzer.is_root_word(w)
+                and vocab.is_name(corrections.get(w, w), own)
             )
             groups.append(Group(w, cols, max(cols.values()), name, positions.get(w, -1)))
         elif stem in vocab.context_terms:
