@@ -373,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.config import ConfigError
+    from retrieval.evaluation import EvalError
     from retrieval.models import CorpusError
 
     args = build_parser().parse_args(argv)
@@ -380,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.func is not cmd_run:  # run reads (and checks) its settings itself
             _resolve_paths(args)
         rc: int = args.func(args)
-    except (CorpusError, UsageError, ConfigError) as exc:
+    except (CorpusError, EvalError, UsageError, ConfigError) as exc:
         print(f"tanyaberita: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
