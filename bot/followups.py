@@ -31,6 +31,7 @@ from retrieval.followup import FollowUp, is_elliptical
 logger = logging.getLogger(__name__)
 
 DEFAULT_CAPACITY = 10_000  # chats whose last answer is kept in memory
+MAX_PRESSES = 20  # "Hasil lain" rows walked back to the question they show
 # Log rows whose bot message shows an answer to a question.
 _ANSWER_COMMANDS = ("ask", "more")
 
@@ -157,3 +158,27 @@ async def _topic_of(querylog: QueryLog, row: LoggedQuery) -> str:
         return ""
     earlier = await querylog.get(row.context_id)
     return earlier.query if earlier is not None else ""
+
+
+async def context_of_answer(querylog: QueryLog, row: LoggedQuery) -> FollowUp | None:
+    """The context the answer in ``row`` was asked in, so "Hasil lain" re-asks a
+    follow-up the same way (None for a plain question, or when the log cannot
+    tell). "more" rows lead back, press by press, to the question's row."""
+    try:
+        for _ in range(MAX_PRESSES):
+            if row.command != "more" or row.context_id is None:
+                break
+            pressed = await querylog.get(row.context_id)
+            if pressed is None:
+                return None
+            row = pressed
+        if row.command != "ask" or row.context_id is None:
+            return None
+        earlier = await querylog.get(row.context_id)
+        if earlier is None or not earlier.article_id:
+            return None
+        topic = await _topic_of(querylog, earlier)
+    except QueryLogError:
+        logger.warning("query log unreadable; a follow-up's next result is read without context")
+        return None
+    return Earlier(earlier.query, earlier.article_id, None, earlier.id, topic=topic).context()

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot import render
 from bot.followups import FollowUps
 from retrieval.followup import FollowUp
 from tests import test_bot_e2e as e2e
@@ -165,3 +166,21 @@ async def test_a_zero_window_leaves_replies_only(bot: RunningBot) -> None:
     assert row["context_id"] is None
     _, row = await follow_up(bot, WHO_SAID, reply_to=answer)
     assert row["context_id"] == first["id"]
+
+
+async def test_more_results_of_a_follow_up_keep_its_context(bot: RunningBot) -> None:
+    answer, first = await ask_trade(bot)
+    reply, row = await follow_up(bot, WHO_SAID, reply_to=answer)
+    trade = FollowUp(TRADE, first["article_id"])
+    retriever = bot.services.retriever
+    in_context = [f"{h.article_id}#{h.paragraph}" for h in retriever.ask(WHO_SAID, 5, trade).hits]
+    alone = [f"{h.article_id}#{h.paragraph}" for h in retriever.ask(WHO_SAID, 5).hits]
+    assert len(in_context) > 2 and in_context[1:3] != alone[1:3]
+    message_id = reply.result["message_id"]
+    for rank in (1, 2):  # the second press starts from the first press's row
+        _, edit = await bot.press(message_id=message_id, data=render.more_callback_data(rank))
+        assert edit is not None
+        await bot.idle()
+        more = (await bot.rows(row["id"] + rank))[-1]
+        assert (more["command"], more["rank"]) == ("more", rank)
+        assert where(more) == in_context[rank]
