@@ -1,11 +1,13 @@
 """Follow-up questions, bot side: which earlier exchange a message leans on.
 
-A reply to one of the bot's answers (private chat or group) is read in the context
-of that answer's question and article, found by the replied-to message id: first in
-memory, then in the query log. In a private chat an elliptical message
-(``retrieval.followup.is_elliptical``: "kalau tahun 2023?", "siapa yang
-mengatakannya?") within ``FOLLOWUP_WINDOW_MINUTES`` of the chat's last answer is
-read in that answer's context too. Anything else has no context.
+A message that leans on an earlier answer (``retrieval.followup.is_elliptical``:
+"kalau tahun 2023?", "siapa yang mengatakannya?") is read in the context of that
+answer's question and article when it replies to the answer (private chat or
+group; found by the replied-to message id, in the query log, else in memory), or,
+in a private chat, when it comes within ``FOLLOWUP_WINDOW_MINUTES`` of the chat's
+last answer. Anything else has no context. A question with a subject of its own is
+a new question even as a reply: the earlier topic would only blur it ("Kapan Li
+Shangfu bertemu Putin?" replying to a trade answer is about Li's visit).
 
 Memory is bounded: the last answer of at most ``capacity`` chats, least recently
 used dropped first. The follow-up's own query-log row names the earlier row
@@ -125,6 +127,8 @@ class FollowUps:
         ``replied_bot_message``: the id of the bot message it replies to (None when
         it is not a reply to the bot). In groups only such a reply has context.
         """
+        if not is_elliptical(question):
+            return None
         if replied_bot_message is not None:
             # The log first: it knows what "Hasil lain" put in the message since.
             found = await from_log(querylog, chat_id, replied_bot_message)
@@ -132,9 +136,7 @@ class FollowUps:
                 found = self.of_message(chat_id, replied_bot_message)
             if found is not None or not private:
                 return found
-        if private and is_elliptical(question):
-            return self.recent(chat_id)
-        return None
+        return self.recent(chat_id) if private else None
 
 
 async def from_log(querylog: QueryLog, chat_id: int, message_id: int) -> Earlier | None:

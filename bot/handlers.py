@@ -10,6 +10,7 @@ thread, so one slow question never stalls the other chats.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -139,20 +140,20 @@ async def ask_archive(
     settings = services(context).settings
     limits = (settings.question_max_chars, settings.question_max_terms)
     capped, cut = cap_question(question, *limits)
-    followup = None
+    ask = services(context).retriever.ask
     if earlier is not None:
         topic = earlier.context()
         followup = FollowUp(cap_question(topic.question, *limits)[0], topic.article_id)
-    found = await asyncio.to_thread(services(context).retriever.ask, capped, CANDIDATES, followup)
+        ask = functools.partial(ask, context=followup)
+    found = await asyncio.to_thread(ask, capped, CANDIDATES)
     return found, cut
 
 
 async def followed_up(
     context: ContextTypes.DEFAULT_TYPE, message: Message, question: str
 ) -> Earlier | None:
-    """The earlier answer this message follows up on: the bot's answer it replies
-    to, or in a private chat the last one, when the message leans on it
-    (bot.followups)."""
+    """The earlier answer this message leans on (bot.followups): the bot's answer
+    it replies to, or in a private chat the last one within the window."""
     svc = services(context)
     replied = message.reply_to_message
     to_bot = replied.message_id if replied is not None and is_reply_to_bot(message) else None

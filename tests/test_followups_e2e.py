@@ -96,6 +96,10 @@ async def test_a_reply_to_an_answer_is_read_in_its_context(bot: RunningBot, chat
     assert row["context_id"] == first["id"]
     assert (row["outcome"], where(row)) == ("answered", where(first))
     assert TRADE_FIGURE in call.result["text"]
+    # A question with a subject of its own is a new question, even as a reply.
+    own = "Kapan Putin bertemu Menteri Pertahanan China Li Shangfu?"
+    _, row = await follow_up(bot, own, reply_to=answer, chat_type=chat_type)
+    assert row["context_id"] is None and where(row) == plain(bot, own)
 
 
 async def test_a_private_follow_up_within_the_window_needs_no_reply(bot: RunningBot) -> None:
