@@ -1,4 +1,5 @@
-"""Message and command handlers: Update -> retrieval -> render -> reply -> log.
+"""Message and command handlers: Update -> (follow-up context) -> retrieval -> render
+-> reply -> log.
 
 Each handler is small: it opens an :class:`~bot.exchange.Exchange`, fills it in
 and replies through :func:`deliver`; the exchange is logged once, whatever happens.
