@@ -492,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; the one place where user errors become one line."""
     from bot.config import ConfigError
+    from retrieval.evaluation import EvalError
     from retrieval.models import CorpusError
 
     try:
@@ -502,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc: int = args.func(args)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
-    except (CorpusError, ConfigError, CliError) as exc:
+    except (CorpusError, EvalError, ConfigError, CliError) as exc:
         print(error_line(str(exc)), file=sys.stderr)
         return exc.code if isinstance(exc, CliError) else 2
     except KeyboardInterrupt:

@@ -35,6 +35,7 @@ DEFAULT_THROTTLE_CHAT_LIMIT = 40
 DEFAULT_QUESTION_MAX_CHARS = 512
 DEFAULT_QUESTION_MAX_TERMS = 64
 # end reliab settings
+DEFAULT_FOLLOWUP_WINDOW_MINUTES = 10.0  # followup
 
 _TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
 # What Telegram accepts as X-Telegram-Bot-Api-Secret-Token.
@@ -80,6 +81,8 @@ class Settings:
     # end reliab settings
     # qlog settings (query log maintenance)
     query_log_retention_days: int | None = None  # None = keep every row
+    # followup: private elliptical messages this soon after an answer follow up on it
+    followup_window_minutes: float = DEFAULT_FOLLOWUP_WINDOW_MINUTES  # 0 = replies only
 
     @property
     def token(self) -> str:
@@ -188,6 +191,9 @@ def load_settings(
         # end reliab settings
         # qlog settings
         query_log_retention_days=_retention_days(get("QUERY_LOG_RETENTION_DAYS")),
+        followup_window_minutes=_number(
+            get, "FOLLOWUP_WINDOW_MINUTES", DEFAULT_FOLLOWUP_WINDOW_MINUTES, 0, 1440
+        ),
     )
 
 

@@ -48,6 +48,7 @@ BOT_ENV_KEYS = (
     "QUESTION_MAX_CHARS",
     "QUESTION_MAX_TERMS",
     "QUERY_LOG_RETENTION_DAYS",  # qlog
+    "FOLLOWUP_WINDOW_MINUTES",  # followup
 )
 
 
