@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 from retrieval import cache
-from retrieval.answer import AnswerPolicy, answer, make_hit
+from retrieval.answer import AnswerPolicy, CorpusStats, answer, make_hit
 from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
+from retrieval.followup import FollowUp, answer_followup
 from retrieval.index import Index, IndexSettings, corpus_fingerprint
 from retrieval.models import Answer, Article, Corpus, Hit
 from retrieval.query import QueryPlan, Vocabulary, plan_query
@@ -28,7 +29,8 @@ class Retriever:
         self.index = index
         self.policy = policy or AnswerPolicy()
         self.english = english
-        self._vocab = Vocabulary(index, english)
+        self._vocab = Vocabulary(index, english, self.policy.planning)
+        self._stats = CorpusStats(index, self.policy)
         self._rows = {
             (corpus.articles[r.article].id, r.number): row for row, r in enumerate(index.refs)
         }
@@ -72,21 +74,29 @@ class Retriever:
         settings: IndexSettings | None = None,
         policy: AnswerPolicy | None = None,
         english_dict: Path | None = DEFAULT_DICT,
+        archive_dir: Path | None = None,
     ) -> Retriever:
-        """Load the corpus in ``seeds_dir`` and its index. Raises CorpusError.
+        """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index.
+
+        Raises CorpusError.
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
         """
-        corpus = load_corpus(seeds_dir)
+        corpus = load_corpus(seeds_dir, archive_dir)
         english = EnglishDictionary.load(english_dict) if english_dict else None
         log.info("English questions: %s", "on" if english else "off (no dictionary)")
         return cls.from_corpus(
             corpus, cache_dir=cache_dir, settings=settings, policy=policy, english=english
         )
 
-    def ask(self, query: str, k: int = 5) -> Answer:
-        return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
+    def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
+        """Answer a question; with ``context``, as a follow-up to that exchange."""
+        if context is not None:
+            return answer_followup(
+                self.index, self.corpus, self._vocab, query, k, self.policy, self._stats, context
+            )
+        return answer(self.index, self.corpus, self._vocab, query, k, self.policy, self._stats)
 
     def plan(self, query: str) -> QueryPlan:
         """How a query is read: its word groups, corrections and unknown words."""
