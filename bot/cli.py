@@ -233,31 +233,35 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from retrieval import cache
+    from retrieval import Retriever
+    from retrieval.cache import CacheWriteError
     from retrieval.corpus import load_corpus
-    from retrieval.index import IndexSettings, corpus_fingerprint
+    from retrieval.retriever import cache_status
 
-    corpus = load_corpus(args.seeds)
-    for warning in corpus.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    settings = IndexSettings()
-    fingerprint = corpus_fingerprint(corpus, settings)
-    path = cache.cache_path(args.cache_dir, fingerprint)
-    paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
     if args.check:
-        try:
-            cache.load(args.cache_dir, fingerprint, settings, corpus)
-            state = "fresh"
-        except cache.StaleCache:
-            state = "stale or missing (the next start rebuilds it)"
+        corpus = load_corpus(args.seeds)
+        for warning in corpus.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        path, fresh = cache_status(args.seeds, args.cache_dir)
+        state = "fresh" if fresh else "stale or missing (the next start rebuilds it)"
+        paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
         print(f"corpus ok: {len(corpus.articles)} articles, {paragraphs} paragraphs")
         print(f"index cache {path}: {state}")
         return 0
-    retriever = _load(args)
+    try:
+        retriever = Retriever.load(
+            args.seeds, cache_dir=args.cache_dir, english_dict=None, strict_cache=True
+        )
+    except CacheWriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in retriever.corpus.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     index = retriever.index
+    path, _ = cache_status(args.seeds, args.cache_dir)
     pairs = sum(len(v) for v in index.duplicates.values()) // 2
     print(
-        f"indexed {len(corpus.articles)} articles, {len(index)} paragraphs, "
+        f"indexed {len(retriever.corpus.articles)} articles, {len(index)} paragraphs, "
         f"{len(index.vocabulary)} terms, {pairs} near-duplicate pairs -> {path}"
     )
     return 0

@@ -44,7 +44,6 @@ class AnswerPolicy:
 def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> float:
     """Share of the query's mass a paragraph covers, counting words found only
     elsewhere in its article (or its title/date) at ``context_weight``."""
-    matrix = index.matrix
     article = index.refs[row].article
     lo, hi = index.article_rows(article)
     context = index.article_context[article]
@@ -52,7 +51,7 @@ def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> 
     for group in plan.groups:
         in_article = False
         for col in group.columns:
-            postings = matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]
+            postings = index.postings(col)
             at, first, end = np.searchsorted(postings, [row, lo, hi])
             if at < len(postings) and postings[at] == row:
                 covered += group.weight
