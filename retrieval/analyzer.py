@@ -45,9 +45,12 @@ class AnalyzerSettings:
 
 @cache
 def _root_words() -> frozenset[str]:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    """Sastrawi's root-word dictionary, read as its StemmerFactory reads it
+    (without importing the stemmer, whose rules take a while to compile)."""
+    from importlib import resources
 
-    return frozenset(w for w in StemmerFactory().get_words() if w)
+    text = resources.files("Sastrawi.Stemmer").joinpath("data/kata-dasar.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w)
 
 
 def _package_version(name: str) -> str:
@@ -90,13 +93,13 @@ def _base_stemmer(name: StemmerName) -> Callable[[str], str]:
     # Dictionary first: a root word stays; simplemma's lemma when it knows
     # the word; Sastrawi's affix rules for the rest.
     roots = _root_words()
-    sastrawi = _sastrawi()
 
     def combined(word: str) -> str:
         if word in roots:
             return word
         found = lemma(word)
-        return found if found != word else sastrawi(word)
+        # Sastrawi is created on first need (a warm cache may never need it).
+        return found if found != word else _sastrawi()(word)
 
     return combined
 
