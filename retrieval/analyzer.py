@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
@@ -75,11 +76,21 @@ def _sastrawi() -> Callable[[str], str]:
     return stem
 
 
-def _simplemma() -> Callable[[str], str]:
+@cache
+def _simplemma(dictionary_only: bool = False) -> Callable[[str], str]:
     import simplemma
+    from simplemma.strategies import DictionaryLookupStrategy
+
+    if dictionary_only:
+        # Its lemma list only: the affix rules below handle the rest, faster.
+        lemmatizer = simplemma.Lemmatizer(
+            cache_max_size=0, lemmatization_strategy=DictionaryLookupStrategy()
+        )
+    else:
+        lemmatizer = simplemma.Lemmatizer(cache_max_size=0)
 
     def lemma(word: str) -> str:
-        return str(simplemma.lemmatize(word, lang="id"))
+        return str(lemmatizer.lemmatize(word, lang="id"))
 
     return lemma
 
@@ -94,11 +105,11 @@ def _base_stemmer(name: StemmerName) -> Callable[[str], str]:
         return stem_word
     if name == "sastrawi":
         return _sastrawi()
-    lemma = _simplemma()
     if name == "simplemma":
-        return lemma
+        return _simplemma()
     roots = _root_words()
     if name == "simplemma+affixes":
+        lemma = _simplemma(dictionary_only=True)
         is_root = roots.__contains__
 
         def fast(word: str) -> str:
@@ -113,6 +124,7 @@ def _base_stemmer(name: StemmerName) -> Callable[[str], str]:
         return fast
     # Dictionary first: a root word stays; simplemma's lemma when it knows
     # the word; Sastrawi's affix rules for the rest.
+    lemma = _simplemma()
 
     def combined(word: str) -> str:
         if word in roots:
@@ -216,6 +228,7 @@ class Analyzer:
         self._stem, self._table = _stem_table(self.settings.stemmer)
         self._roots = _root_words()
         self._surface: dict[str, str] = {}  # token -> token without clitic
+        self._saved: list[tuple[Sequence[str], Sequence[str]]] = []
 
     @property
     def version(self) -> str:
@@ -247,11 +260,22 @@ class Analyzer:
         return standard_root(word, self._roots.__contains__)
 
     def stem(self, word: str) -> str:
+        if self._saved and word not in self._table:
+            for words_, stems in self._saved:
+                at = bisect_left(words_, word)
+                if at < len(words_) and words_[at] == word:
+                    self._table[word] = stems[at]
+                    break
         return self._stem(word)
 
     def prime(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Fill the word -> stem table from a saved index (no re-stemming)."""
         self._table.update(pairs)
+
+    def remember(self, words: Sequence[str], stems: Sequence[str]) -> None:
+        """Stems saved with an index: ``words`` sorted, ``stems[i]`` the stem
+        of ``words[i]``; looked up (by bisection) before stemming a word."""
+        self._saved.append((words, stems))
 
     def is_root_word(self, word: str) -> bool:
         """Whether a word is in the Indonesian root-word dictionary as it stands."""
@@ -259,11 +283,11 @@ class Analyzer:
 
     def is_known_word(self, word: str) -> bool:
         """Whether a word is Indonesian (a root word, or derived from one)."""
-        return word in self._roots or self._stem(word) in self._roots
+        return word in self._roots or self.stem(word) in self._roots
 
     def document_terms(self, text: str) -> list[str]:
         """Terms indexed for a paragraph: every word, function words included."""
-        stem = self._stem
+        stem = self.stem if self._saved else self._stem
         return [stem(w) for w in self.surface_words(text)]
 
     def query_words(self, text: str) -> list[str]:

@@ -48,9 +48,19 @@ class CacheWriteError(Exception):
     """The index could not be saved (one line naming the folder and why)."""
 
 
-def _raw_files(folder: Path, recursive: bool) -> Iterator[Path]:
-    for pattern in ("*.txt", "*.toml"):
-        yield from (folder.rglob(pattern) if recursive else folder.glob(pattern))
+def _raw_files(folder: Path, recursive: bool) -> Iterator[tuple[str, os.stat_result]]:
+    """(relative path, stat) of the corpus's files, names as strings (cheap)."""
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        with os.scandir(folder / rel if rel else folder) as entries:
+            for entry in entries:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir():
+                    if recursive:
+                        stack.append(name)
+                elif entry.name.endswith((".txt", ".toml")) and entry.is_file():
+                    yield name, entry.stat()
 
 
 def corpus_key(seeds_dir: Path, archive_dir: Path | None = None) -> str:
@@ -81,9 +91,7 @@ def raw_fingerprint(
     for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
         if folder is None or not folder.is_dir():
             continue
-        for path in sorted(_raw_files(folder, recursive)):
-            st = path.stat()
-            rel = path.relative_to(folder).as_posix()
+        for rel, st in sorted(_raw_files(folder, recursive), key=lambda e: e[0]):
             h.update(f"\x00{label}{rel}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
@@ -231,23 +239,50 @@ def save(index: Index, folder: Path) -> Path:
 # -- load --------------------------------------------------------------------
 
 
+class _Lazy(Sequence[str]):
+    """Saved strings read on first use (a cold start that never needs them
+    never reads them)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values: list[str] | None = None
+
+    def _load(self) -> list[str]:
+        if self._values is None:
+            self._values = _read_strings(self.path)
+        return self._values
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self._load()[i]
+
+
 class _Context(Sequence[frozenset[str]]):
     """Per article: its context terms, decoded on demand from saved arrays."""
 
     def __init__(
         self, terms: list[str], ids: npt.NDArray[np.int32], off: npt.NDArray[np.int64]
     ) -> None:
-        self.terms, self.ids, self.off = terms, ids, off
+        self.terms, self.ids, self.off = terms, ids, off.tolist()
+        self._memo: dict[int, frozenset[str]] = {}
 
     def __len__(self) -> int:
-        return int(self.off.shape[0]) - 1
+        return len(self.off) - 1
 
     def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
+        found = self._memo.get(i)
+        if found is not None:
+            return found
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        i %= len(self)
         terms = self.terms
-        return frozenset(terms[j] for j in self.ids[self.off[i] : self.off[i + 1]].tolist())
+        j = i % len(self)
+        found = frozenset(terms[t] for t in self.ids[self.off[j] : self.off[j + 1]].tolist())
+        if len(self._memo) < 100_000:
+            self._memo[i] = found
+        return found
 
     def __iter__(self) -> Iterator[frozenset[str]]:
         for i in range(len(self)):
@@ -266,7 +301,10 @@ def load(folder: Path, fingerprint: str, settings: IndexSettings) -> Index:
             raise StaleCache(f"{path} holds another index")
 
         def arr(name: str) -> npt.NDArray[Any]:
-            return cast(npt.NDArray[Any], np.load(path / f"{name}.npy", mmap_mode="r"))
+            # Memory-mapped, seen as a plain ndarray (slicing a np.memmap costs
+            # more than the slice).
+            mapped = np.load(path / f"{name}.npy", mmap_mode="r")
+            return cast(npt.NDArray[Any], mapped.view(np.ndarray))
 
         paragraphs = _read_strings(path / "paragraphs")
         articles: list[Article] = []
@@ -284,15 +322,16 @@ def load(folder: Path, fingerprint: str, settings: IndexSettings) -> Index:
         if main.columns != len(terms) or len(refs) != at or main.indices.shape != main.data.shape:
             raise StaleCache(f"{path} is inconsistent")
         surface = _read_strings(path / "surface")
-        stems = _read_strings(path / "stems")
         analyzer = Analyzer(settings.analyzer)
-        analyzer.prime(zip(surface, stems, strict=True))
+        analyzer.remember(surface, _Lazy(path / "stems"))
         duplicates: dict[int, list[int]] = {}
         for a, b in np.asarray(arr("duplicates")).tolist():
             duplicates.setdefault(a, []).append(b)
             duplicates.setdefault(b, []).append(a)
         context = _Context(
-            _read_strings(path / "context_terms"), arr("context_ids"), arr("context_off")
+            _read_strings(path / "context_terms"),
+            np.load(path / "context_ids.npy", allow_pickle=False),
+            np.load(path / "context_off.npy", allow_pickle=False),
         )
         return Index(
             corpus=corpus,
