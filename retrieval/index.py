@@ -294,6 +294,7 @@ class Index:
             bounds = np.flatnonzero(np.concatenate(([True], arts[1:] != arts[:-1], [True])))
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                 self._article_rows[int(arts[lo])] = (lo, hi)
+        self._token_columns: dict[str, int] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -327,6 +328,21 @@ class Index:
             np.concatenate((rows, d_rows + np.int32(self.main_rows))),
             np.concatenate((data, d_data)),
         )
+
+    def term_columns(self, text: str) -> set[int]:
+        """The columns of the index terms in ``text`` (terms the index lacks
+        are left out); each distinct token is analysed once per index."""
+        memo = self._token_columns
+        found: set[int] = set()
+        for token in self.analyzer.tokens(text):
+            col = memo.get(token)
+            if col is None:
+                col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
+                if len(memo) < 1_000_000:
+                    memo[token] = col
+            if col >= 0:
+                found.add(col)
+        return found
 
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
