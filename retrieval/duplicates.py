@@ -100,6 +100,38 @@ def candidate_pairs(rows: I64, hashes: U64, new_from: int = 0) -> set[tuple[int,
     return pairs
 
 
+def sort_sketches(rows: I64, hashes: U64) -> tuple[I64, U64]:
+    """Sketch pairs ordered by (hash, row), as ``new_pairs`` reads them."""
+    order = np.lexsort((rows, hashes))
+    return rows[order], hashes[order]
+
+
+def new_pairs(
+    old_rows: I64, old_hashes: U64, new_rows: I64, new_hashes: U64
+) -> set[tuple[int, int]]:
+    """``candidate_pairs`` over old + new sketches, only the pairs with a new
+    row, given the old ones sorted by ``sort_sketches`` and new rows all
+    greater than old ones: costs the new rows' lookups, not a corpus sort."""
+    pairs: set[tuple[int, int]] = set()
+    if not new_rows.shape[0]:
+        return pairs
+    new_from = int(new_rows.min())
+    nr, nh = sort_sketches(new_rows, new_hashes)
+    bounds = np.flatnonzero(np.concatenate(([True], nh[1:] != nh[:-1], [True])))
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        h = nh[lo]
+        a, b = (
+            np.searchsorted(old_hashes, [h, h], side="left")[0],
+            np.searchsorted(old_hashes, h, side="right"),
+        )
+        group = old_rows[a:b].tolist() + nr[lo:hi].tolist()
+        for i, first in enumerate(group[:GROUP_CAP]):
+            for second in group[i + 1 :]:
+                if second >= new_from and first != second:
+                    pairs.add((first, second))
+    return pairs
+
+
 def confirm(
     pairs: set[tuple[int, int]],
     groups: Callable[[int], int],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import threading
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
@@ -173,7 +174,6 @@ def analyse(
     texts: Sequence[str],
     settings: IndexSettings,
     term_ids: _TermIds,
-    term_hashes: list[int],
     first_row: int = 0,
     progress: Progress | None = None,
 ) -> Analysed:
@@ -206,9 +206,10 @@ def analyse(
         col_parts.append(c)
         data_parts.append(_weights(r, counts, settings))
         # Near-duplicate sketches from the same term stream.
-        while len(term_hashes) < len(term_ids.terms):
-            term_hashes.append(dup.term_hash(term_ids.terms[len(term_hashes)]))
-        hashes = np.array(term_hashes, dtype=np.uint64)[ids_np]
+        present, where = np.unique(ids_np, return_inverse=True)
+        terms = term_ids.terms
+        hashes = np.array([dup.term_hash(terms[i]) for i in present.tolist()], dtype=np.uint64)
+        hashes = hashes[where.reshape(-1)] if ids_np.size else np.zeros(0, np.uint64)
         paras, shingles = dup.shingle_hashes(hashes, len_np)
         _, p, h = dup.sketch(paras, shingles, len(batch))
         sk_rows.append(p + first_row + start)
@@ -259,16 +260,20 @@ class Index:
         article_context: Sequence[frozenset[str]],
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
+        vocabulary: dict[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
         self.fingerprint = fingerprint
         self.refs = refs
         self.terms = terms
-        self.vocabulary = {t: i for i, t in enumerate(terms)}
+        self.vocabulary = vocabulary or {t: i for i, t in enumerate(terms)}
         self.main = main
         self.main_rows = main_rows
         self.delta = delta
+        # With a delta: the index it extends and the articles it adds.
+        self.base: Index | None = None
+        self.delta_articles: tuple[Article, ...] = ()
         # The corpus's words as written (after aliases), for matching a
         # misspelt query word to a word that really occurs.
         self.surface = surface
@@ -408,9 +413,10 @@ class Index:
         arts, nums, texts = _paragraphs(corpus.articles, 0)
         terms: list[str] = []
         term_ids = _TermIds(analyzer, terms, {})
-        analysed = analyse(texts, settings, term_ids, [], 0, progress)
+        analysed = analyse(texts, settings, term_ids, 0, progress)
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
+        sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
         duplicates = _confirm(pairs, refs, texts, analyzer, 0)
         return cls(
             corpus=corpus,
@@ -422,8 +428,8 @@ class Index:
             main_rows=len(texts),
             surface=tuple(sorted(term_ids.surface)),
             duplicates=duplicates,
-            sketch_rows=analysed.sketch_rows,
-            sketch_hashes=analysed.sketch_hashes,
+            sketch_rows=sk_rows,
+            sketch_hashes=sk_hashes,
             article_context=[
                 frozenset(analyzer.document_terms(article_context_text(a))) for a in corpus.articles
             ],
@@ -432,33 +438,30 @@ class Index:
 
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
         """This index plus ``articles`` appended, as a delta segment: costs
-        the analysis of the new articles, and answers exactly like a rebuild
-        of the whole corpus."""
-        if self.delta is not None:
-            raise ValueError("merge the delta segment (rebuild) before extending again")
+        the analysis of the new articles (and of an earlier delta's, which it
+        absorbs), and answers exactly like a rebuild of the whole corpus."""
+        if self.base is not None:
+            return self.base.extend((*self.delta_articles, *articles), fingerprint=fingerprint)
+        articles = tuple(articles)
         first_article = len(self.corpus.articles)
-        corpus = Corpus(self.corpus.articles + tuple(articles), self.corpus.warnings)
+        corpus = Corpus(self.corpus.articles + articles, self.corpus.warnings)
         arts, nums, texts = _paragraphs(articles, first_article)
         terms = list(self.terms)
         term_ids = _TermIds(self.analyzer, terms, dict(self.vocabulary))
-        term_hashes = [dup.term_hash(t) for t in terms]
         first_row = len(self)
-        analysed = analyse(texts, self.settings, term_ids, term_hashes, first_row)
-        sk_rows = np.concatenate((self.sketch_rows, analysed.sketch_rows))
-        sk_hashes = np.concatenate((self.sketch_hashes, analysed.sketch_hashes))
+        analysed = analyse(texts, self.settings, term_ids, first_row)
         refs = Refs(
             np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
         )
-        pairs = dup.candidate_pairs(sk_rows, sk_hashes, new_from=first_row)
-        old_texts = _RowTexts(self, texts, first_row)
-        found = _confirm(pairs, refs, old_texts, self.analyzer, 0)
-        duplicates = {row: list(others) for row, others in self.duplicates.items()}
+        pairs = dup.new_pairs(
+            self.sketch_rows, self.sketch_hashes, analysed.sketch_rows, analysed.sketch_hashes
+        )
+        found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer, 0)
+        duplicates = dict(self.duplicates)
         for row, others in found.items():
             duplicates[row] = sorted(set(duplicates.get(row, [])) | set(others))
-        context = list(self.article_context) + [
-            frozenset(self.analyzer.document_terms(article_context_text(a))) for a in articles
-        ]
-        return Index(
+        new_words = [w for w in term_ids.surface if not _contains(self.surface, w)]
+        extended = Index(
             corpus=corpus,
             settings=self.settings,
             fingerprint=fingerprint,
@@ -466,14 +469,49 @@ class Index:
             terms=terms,
             main=self.main,
             main_rows=self.main_rows,
-            surface=tuple(sorted(set(self.surface) | term_ids.surface)),
+            surface=tuple(sorted((*self.surface, *new_words))),  # a merge of sorted runs
             duplicates=duplicates,
-            sketch_rows=sk_rows,
-            sketch_hashes=sk_hashes,
-            article_context=context,
+            sketch_rows=self.sketch_rows,
+            sketch_hashes=self.sketch_hashes,
+            article_context=_Chain(
+                self.article_context,
+                [
+                    frozenset(self.analyzer.document_terms(article_context_text(a)))
+                    for a in articles
+                ],
+            ),
             delta=analysed.postings,
             analyzer=self.analyzer,
+            vocabulary=term_ids.vocabulary,
         )
+        extended.base = self
+        extended.delta_articles = articles
+        return extended
+
+
+def _contains(sorted_words: Sequence[str], word: str) -> bool:
+    at = bisect_left(sorted_words, word)
+    return at < len(sorted_words) and sorted_words[at] == word
+
+
+class _Chain(Sequence[frozenset[str]]):
+    """One sequence over two (the base's per-article list and the delta's)."""
+
+    def __init__(self, first: Sequence[frozenset[str]], second: list[frozenset[str]]) -> None:
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
+        n = len(self.first)
+        if i < 0:
+            i += len(self)
+        return self.first[i] if i < n else self.second[i - n]
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        yield from self.first
+        yield from self.second
 
 
 class _RowTexts(Sequence[str]):

@@ -134,6 +134,14 @@ def test_delta_segment_answers_exactly_like_a_rebuild(corpus: Corpus):
     assert set(extended.index.surface) == set(rebuilt.index.surface)
     for q in QUESTIONS:
         assert extended.ask(q, k=10) == rebuilt.ask(q, k=10), q
+    # Adding one more article after that absorbs the first delta: still exact.
+    one_by_one = Retriever(Index.build(Corpus(corpus.articles[:cut]))).add_articles(
+        corpus.articles[cut : cut + 1]
+    )
+    one_by_one = one_by_one.add_articles(corpus.articles[cut + 1 :])
+    assert one_by_one.index.duplicates == rebuilt.index.duplicates
+    for q in QUESTIONS:
+        assert one_by_one.ask(q, k=10) == rebuilt.ask(q, k=10), q
     # The delta's own words are searchable.
     new_text = corpus.articles[-1].paragraphs[0]
     assert extended.ask(new_text).hits[0].article_id == corpus.articles[-1].id
