@@ -262,3 +262,17 @@ def test_unwritable_cache_dir_still_answers_or_reports(seeds_dir: Path, tmp_path
     assert retriever.ask("Siapa Yuri Ushakov?").answered
     with pytest.raises(cache.CacheWriteError, match="cannot write the index cache"):
         Retriever.load(seeds_dir, cache_dir=blocker / "cache", english_dict=None, strict_cache=True)
+
+
+def test_near_duplicate_candidates_stay_bounded_for_boilerplate():
+    """A paragraph reprinted by every article pairs each copy with the first
+    GROUP_CAP copies only: candidates grow linearly, not quadratically."""
+    from retrieval import duplicates as dup
+
+    copies = 200
+    text = "Baca berita terbaru dan terpercaya setiap hari hanya di portal kami yang resmi."
+    found = near_duplicates([text] * copies, list(range(copies)))
+    assert len(found) == copies
+    assert sum(len(o) for o in found.values()) <= 2 * dup.GROUP_CAP * copies
+    # A late copy is paired with the first copies (its oldest reprints) only.
+    assert found[copies - 1] == list(range(dup.GROUP_CAP))
