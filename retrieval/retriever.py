@@ -37,7 +37,7 @@ class Retriever:
         self.policy = policy or AnswerPolicy()
         self.english = english
         self._vocab = Vocabulary(index, english)
-        self._rows: dict[tuple[str, int], int] | None = None
+        self._positions: dict[str, int] | None = None  # article id -> position
 
     @classmethod
     def from_corpus(
@@ -109,14 +109,12 @@ class Retriever:
 
         Raises KeyError when the corpus no longer holds that paragraph.
         """
-        if self._rows is None:
-            self._rows = {}
-            for row, (a, n) in enumerate(
-                zip(self.index.refs.article.tolist(), self.index.refs.number.tolist(), strict=True)
-            ):
-                self._rows[(self.corpus.articles[a].id, n)] = row
-        row = self._rows[(article_id, paragraph)]
-        return make_hit(self.index, self.corpus, row, 0.0, {})
+        if self._positions is None:
+            self._positions = {a.id: i for i, a in enumerate(self.corpus.articles)}
+        lo, hi = self.index.article_rows(self._positions[article_id])
+        if not 1 <= paragraph <= hi - lo:
+            raise KeyError((article_id, paragraph))
+        return make_hit(self.index, self.corpus, lo + paragraph - 1, 0.0, {})
 
     def related_articles(self, query: str, k: int = 5) -> list[tuple[Article, float]]:
         """Articles most relevant to the words, best first (by their best paragraph)."""
