@@ -250,7 +250,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 0
     try:
         retriever = Retriever.load(
-            args.seeds, cache_dir=args.cache_dir, english_dict=None, strict_cache=True
+            args.seeds,
+            cache_dir=args.cache_dir,
+            english_dict=None,
+            strict_cache=True,
+            verify_files=True,
         )
     except CacheWriteError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -38,6 +38,7 @@ from retrieval.models import Added, AddedVia, Article, Corpus, Provenance, Sourc
 # of them (or to their data files) makes every cached corpus stale.
 _CLEANING_CODE = ("cleaning.py", "dates.py", "metadata.py", "corpus.py", "outlets.py", "models.py")
 _PACKAGE = Path(__file__).resolve().parent
+STAMP_FILE = "current.json"
 
 
 class StaleCache(Exception):
@@ -94,6 +95,50 @@ def raw_fingerprint(
         for rel, st in sorted(_raw_files(folder, recursive), key=lambda e: e[0]):
             h.update(f"\x00{label}{rel}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
     return h.hexdigest()
+
+
+def folder_stamp(seeds_dir: Path, settings: IndexSettings, archive_dir: Path | None = None) -> str:
+    """A cheap stand-in for ``raw_fingerprint``: the corpus folders' mtimes and
+    entry counts (a file added, removed or renamed changes them; a file
+    rewritten in place may not: ``Retriever.files_changed`` checks that)."""
+    h = hashlib.sha256(settings.fingerprint().encode())
+    h.update(code_fingerprint().encode())
+    for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
+        if folder is None or not folder.is_dir():
+            continue
+        stack = [folder]
+        while stack:
+            current = stack.pop()
+            st = current.stat()
+            with os.scandir(current) as entries:
+                names = sorted(e.name for e in entries)
+            rel = current.relative_to(folder).as_posix()
+            h.update(f"\x00{label}{rel}\x00{st.st_mtime_ns}\x00{len(names)}".encode())
+            if recursive:
+                stack.extend(current / n for n in names if (current / n).is_dir())
+    return h.hexdigest()
+
+
+def stamped_fingerprint(folder: Path, stamp: str) -> str | None:
+    """The fingerprint recorded for this folder stamp by the last build."""
+    try:
+        current = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(current, dict) or current.get("stamp") != stamp:
+        return None
+    fingerprint = current.get("fingerprint")
+    return fingerprint if isinstance(fingerprint, str) else None
+
+
+def remember_stamp(folder: Path, stamp: str, fingerprint: str) -> None:
+    """Record which fingerprint this folder stamp stands for (atomically)."""
+    tmp = folder / f".{STAMP_FILE}.tmp"
+    try:
+        tmp.write_text(json.dumps({"stamp": stamp, "fingerprint": fingerprint}), encoding="utf-8")
+        os.replace(tmp, folder / STAMP_FILE)
+    except OSError as exc:
+        raise CacheWriteError(f"cannot write the index cache in {folder}: {exc}") from exc
 
 
 def corpus_dir(cache_dir: Path, seeds_dir: Path, archive_dir: Path | None = None) -> Path:

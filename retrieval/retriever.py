@@ -38,6 +38,7 @@ class Retriever:
         self.english = english
         self._vocab = Vocabulary(index, english)
         self._positions: dict[str, int] | None = None  # article id -> position
+        self._source: tuple[Path, Path | None, IndexSettings] | None = None
 
     @classmethod
     def from_corpus(
@@ -64,12 +65,15 @@ class Retriever:
         archive_dir: Path | None = None,
         progress: Progress | None = None,
         strict_cache: bool = False,
+        verify_files: bool = False,
     ) -> Retriever:
         """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index,
         from a fresh cache in ``cache_dir`` when there is one (reading no
         article file), else by cleaning and indexing it and saving the cache.
         Raises CorpusError; with ``strict_cache``, also CacheWriteError when the
         cache cannot be written (otherwise that only costs start-up time).
+        A cache is judged fresh from the folders' stamp; ``verify_files``
+        checks every file instead (see ``files_changed`` for a later check).
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
@@ -89,8 +93,20 @@ class Retriever:
             archive_dir=archive_dir,
             progress=progress,
             strict_cache=strict_cache,
+            verify_files=verify_files,
         )
-        return cls(index, policy, english)
+        retriever = cls(index, policy, english)
+        retriever._source = (seeds_dir, archive_dir, settings)
+        return retriever
+
+    def files_changed(self) -> bool:
+        """Whether the corpus files (every one's size and mtime) differ from
+        those this index was built from: the lazy half of a fast start. False
+        for a retriever not loaded from folders with a cache."""
+        if self._source is None or not self.index.fingerprint:
+            return False
+        seeds_dir, archive_dir, settings = self._source
+        return cache.raw_fingerprint(seeds_dir, settings, archive_dir) != self.index.fingerprint
 
     def add_articles(self, articles: Sequence[Article]) -> Retriever:
         """A retriever that also knows ``articles`` (a delta segment; costs
@@ -152,16 +168,30 @@ def load_index(
     archive_dir: Path | None = None,
     progress: Progress | None = None,
     strict_cache: bool = False,
+    verify_files: bool = False,
 ) -> Index:
     """The index of a corpus folder (its corpus is ``index.corpus``): loaded
     from a fresh cache, else rebuilt and saved (pruning only this corpus's
-    older caches)."""
+    older caches).
+
+    Freshness is judged from the folders' stamp (mtimes and entry counts), so
+    a cold start stats no article file; ``verify_files`` checks every file's
+    size and mtime instead (``tanyaberita index`` does)."""
     settings = settings or IndexSettings()
     folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    stamp = cache.folder_stamp(seeds_dir, settings, archive_dir)
+    if not verify_files:
+        known = cache.stamped_fingerprint(folder, stamp)
+        if known is not None:
+            try:
+                return cache.load(folder, known, settings)
+            except cache.StaleCache:
+                pass
     fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
     try:
         index = cache.load(folder, fingerprint, settings)
         log.debug("index loaded from cache %s", folder)
+        _remember(folder, stamp, fingerprint, strict_cache)
         return index
     except cache.StaleCache as why:
         if cache.cache_path(folder, fingerprint).exists():
@@ -176,4 +206,15 @@ def load_index(
             raise
         # A read-only disk costs start-up time, never the answer.
         log.warning("%s", exc)
+        return index
+    _remember(folder, stamp, fingerprint, strict_cache)
     return index
+
+
+def _remember(folder: Path, stamp: str, fingerprint: str, strict: bool) -> None:
+    try:
+        cache.remember_stamp(folder, stamp, fingerprint)
+    except cache.CacheWriteError as exc:
+        if strict:
+            raise
+        log.warning("%s", exc)

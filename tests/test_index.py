@@ -206,8 +206,14 @@ def test_fresh_cache_loads_without_reading_articles(
     def no_reading(*args: object, **kwargs: object) -> Corpus:
         raise AssertionError("the corpus was read again")
 
+    def no_file_stats(*args: object, **kwargs: object) -> str:
+        raise AssertionError("every file was stat'ed")
+
     monkeypatch.setattr(retriever_module, "load_corpus", no_reading)
+    monkeypatch.setattr(cache, "raw_fingerprint", no_file_stats)
     second = Retriever.load(seeds_dir, cache_dir=tmp_path, english_dict=None)
+    monkeypatch.undo()
+    assert not second.files_changed()
     assert (saved / "corpus.json").stat().st_mtime_ns == stamp  # loaded, not rewritten
     assert second.corpus == first.corpus
     for q in QUESTIONS:
@@ -233,6 +239,21 @@ def test_stale_cache_is_rebuilt_and_only_this_corpus_pruned(seeds_dir: Path, tmp
     assert fresh.ask("harga cabai rawit").best is not None
     unchanged = Retriever.load(other, cache_dir=cache_dir, english_dict=None)
     assert unchanged.ask("harga cabai rawit").best is None
+
+
+def test_file_rewritten_in_place_is_caught_by_the_lazy_check(seeds_dir: Path, tmp_path: Path):
+    seeds = copy_seeds(seeds_dir, tmp_path / "seeds")
+    cache_dir = tmp_path / "cache"
+    Retriever.load(seeds, cache_dir=cache_dir, english_dict=None)
+    target = sorted(seeds.glob("*.txt"))[-1]
+    with target.open("a", encoding="utf-8") as f:
+        f.write("\nHarga cabai rawit di Jakarta naik dua kali lipat pekan ini.\n")
+    quick = Retriever.load(seeds, cache_dir=cache_dir, english_dict=None)
+    assert quick.files_changed()  # the folder stamp may not show an in-place edit
+    checked = Retriever.load(seeds, cache_dir=cache_dir, english_dict=None, verify_files=True)
+    assert not checked.files_changed()
+    assert checked.ask("harga cabai rawit").best is not None
+    assert not Retriever.load(seeds, cache_dir=cache_dir, english_dict=None).files_changed()
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "delete"])
