@@ -105,12 +105,21 @@ def _add_stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--log", type=Path, metavar="PATH", help="query log file (default: QUERY_LOG_PATH)"
     )
+    # qlog: --plot and --repair (bot/charts.py, bot/logmaint.py)
+    p.add_argument(
+        "--plot", type=Path, metavar="FILE.png", help="also draw questions per day (30 days)"
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="move a corrupt query log aside (renamed to NAME.corrupt-TIMESTAMP, never deleted)",
+    )
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.config import ConfigError, load_settings, read_query_log_secret
+    from bot.config import ConfigError, load_settings
     from bot.querylog import QueryLogError
     from bot.statsreport import format_stats, read_stats, stats_to_dict
 
@@ -123,10 +132,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 f"no query log at {path} yet; the bot creates it when it handles its first"
                 " message (set QUERY_LOG_PATH or --log if it lives elsewhere)"
             )
-        secret = read_query_log_secret(settings)
-        stats = asyncio.run(
-            read_stats(path, top=args.top, recent=args.recent, since=args.since, secret=secret)
-        )
+        if args.repair:
+            return _repair_log(path)
+        stats = asyncio.run(read_stats(path, top=args.top, recent=args.recent, since=args.since))
+        if args.plot is not None:
+            from bot.charts import questions_per_day_png
+
+            try:
+                args.plot.write_bytes(questions_per_day_png(stats))
+            except OSError as exc:
+                raise ConfigError(f"cannot write the chart to {args.plot}: {exc}") from None
     except (ConfigError, QueryLogError) as exc:
         print(f"tanyaberita: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
@@ -134,6 +149,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats_to_dict(stats), ensure_ascii=False, indent=2))
     else:
         print(format_stats(stats, path))
+    if args.plot is not None:
+        print(f"chart written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _repair_log(path: Path) -> int:
+    """``stats --repair`` (qlog): move a corrupt or foreign log aside; leave a healthy one."""
+    from bot.logmaint import diagnose, move_aside
+
+    problem = diagnose(path)
+    if problem is None:
+        print(f"query log {path} is healthy; nothing moved")
+        return 0
+    moved = move_aside(path)
+    names = ", ".join(str(m.target) for m in moved)
+    print(
+        f"query log {path} is unusable ({problem}); moved it aside to {names}."
+        " The bot starts a fresh log there on its next start."
+    )
     return 0
 
 

@@ -55,6 +55,8 @@ class Settings:
     log_level: str = "INFO"
     webhook_secret: str | None = field(default=None, repr=False)
     english_dict: Path | None = DEFAULT_DICT
+    # qlog settings (query log maintenance)
+    query_log_retention_days: int | None = None  # None = keep every row
 
     @property
     def token(self) -> str:
@@ -141,6 +143,8 @@ def load_settings(
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
         english_dict=_english_dict(get("ENGLISH_DICT")),
+        # qlog settings
+        query_log_retention_days=_retention_days(get("QUERY_LOG_RETENTION_DAYS")),
     )
 
 
@@ -200,45 +204,120 @@ def _webhook_secret(value: str | None) -> str | None:
     return value
 
 
+# --- qlog settings: retention and the pseudonym secret ------------------------
+
+MAX_RETENTION_DAYS = 36_500  # a century; larger values overflow date arithmetic
+
+
+def _retention_days(value: str | None) -> int | None:
+    """``QUERY_LOG_RETENTION_DAYS``: unset = keep every row; else whole days >= 1."""
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_RETENTION_DAYS:
+        raise ConfigError(
+            f"QUERY_LOG_RETENTION_DAYS must be a whole number of days from 1 to"
+            f" {MAX_RETENTION_DAYS} (or unset to keep every row), not {value!r}"
+        )
+    return int(value)
+
+
 def secret_file_for(query_log_path: Path) -> Path:
     return query_log_path.with_name(query_log_path.name + ".secret")
 
 
+def _bad_secret_file(path: Path, problem: str) -> ConfigError:
+    return ConfigError(
+        f"query log secret file {path} {problem}; fix it, or set QUERY_LOG_SECRET, or remove"
+        " it to generate a new one (pseudonyms in the existing log then stop matching)"
+    )
+
+
+def _read_secret_file(path: Path) -> bytes | None:
+    """The secret stored at ``path``; None if there is no file; ConfigError if it is bad."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise _bad_secret_file(path, "is a directory") from None
+    except OSError as exc:
+        raise _bad_secret_file(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        value = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise _bad_secret_file(path, "is not ASCII text") from None
+    if not value:
+        raise _bad_secret_file(path, "is empty")
+    return value.encode()
+
+
 def read_query_log_secret(settings: Settings) -> bytes | None:
-    """The configured or previously generated secret, without creating one."""
+    """The configured or previously generated secret, without creating one.
+
+    Raises ConfigError (one line) when the secret file exists but is unusable.
+    """
     if settings.query_log_secret:
         return settings.query_log_secret.encode()
-    try:
-        stored = secret_file_for(settings.query_log_path).read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return stored.encode() or None
+    return _read_secret_file(secret_file_for(settings.query_log_path))
 
 
 def ensure_query_log_secret(settings: Settings) -> bytes:
-    """QUERY_LOG_SECRET, else a secret generated once and kept beside the log (0600).
+    """QUERY_LOG_SECRET, else a secret generated once and kept beside the log.
 
     The pseudonyms in the log only stay stable across restarts if the secret does,
-    hence a file rather than a fresh secret per run.
+    hence a file rather than a fresh secret per run. The file is written in full
+    under a temporary name (0600) and then hard-linked into place, which fails
+    if the name exists: of two processes starting at once exactly one creates
+    it, and the other reads the complete file. A missing folder is created 0700.
     """
     existing = read_query_log_secret(settings)
     if existing is not None:
         return existing
+    from bot.querylog import make_private_dirs
+
     path = secret_file_for(settings.query_log_path)
     value = secrets.token_hex(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # Another process won the race; use its secret.
-        return path.read_text(encoding="ascii").strip().encode()
+        make_private_dirs(path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(value + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            _link_or_create(tmp, path, value)
+        except FileExistsError:
+            # Another process won the race; use its secret.
+            found = _read_secret_file(path)
+            if found is None:
+                raise _bad_secret_file(path, "vanished while starting") from None
+            return found
     except OSError as exc:
         raise ConfigError(f"QUERY_LOG_SECRET is unset and {path} cannot be created: {exc}") from exc
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(value + "\n")
+    finally:
+        tmp.unlink(missing_ok=True)
     logger.info(
         "QUERY_LOG_SECRET is unset: generated one and saved it to %s (mode 0600); keep that file"
         " to keep user pseudonyms stable",
         path,
     )
     return value.encode()
+
+
+def _link_or_create(tmp: Path, path: Path, value: str) -> None:
+    """Publish the complete file ``tmp`` as ``path``; FileExistsError if ``path`` exists.
+
+    Where the file system has no hard links, fall back to an O_EXCL create (a racing
+    reader may then briefly see an empty file, which it reports as "is empty").
+    """
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")

@@ -37,6 +37,7 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    "QUERY_LOG_RETENTION_DAYS",  # qlog
 )
 
 

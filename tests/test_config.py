@@ -6,14 +6,20 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import re
+import sqlite3
 import stat
+import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot import cli
+from bot import cli, querylog
 from bot.config import (
     ConfigError,
     Settings,
@@ -49,6 +55,7 @@ def test_defaults() -> None:
         log_level="INFO",
         webhook_secret=None,
     )
+    assert s.query_log_retention_days is None  # keep every row
 
 
 def test_every_variable_is_read(tmp_path: Path) -> None:
@@ -63,6 +70,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "LOG_LEVEL": "debug",
         "WEBHOOK_SECRET": "abc_DEF-123",
         "ENGLISH_DICT": "/srv/dict/freedict-eng-ind",
+        "QUERY_LOG_RETENTION_DAYS": "90",
     }
     s = load_settings(env, None)
     assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
@@ -74,6 +82,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert s.log_level == "DEBUG"
     assert s.webhook_secret == "abc_DEF-123"
     assert s.english_dict == Path("/srv/dict/freedict-eng-ind")
+    assert s.query_log_retention_days == 90
     assert load_settings({**env, "ENGLISH_DICT": "none"}, None).english_dict is None
     assert set(BOT_ENV_KEYS) == set(env)  # the shared list the subprocess tests scrub
 
@@ -148,6 +157,11 @@ def test_parse_env_file_keeps_empty_values_and_equals_signs() -> None:
         ("TELEGRAM_BOT_TOKEN", ":abc"),
         ("WEBHOOK_SECRET", "has space"),
         ("WEBHOOK_SECRET", "x" * 257),
+        ("QUERY_LOG_RETENTION_DAYS", "0"),
+        ("QUERY_LOG_RETENTION_DAYS", "-3"),
+        ("QUERY_LOG_RETENTION_DAYS", "30d"),
+        ("QUERY_LOG_RETENTION_DAYS", "1.5"),
+        ("QUERY_LOG_RETENTION_DAYS", "99999999"),
     ],
 )
 def test_bad_values_name_the_variable_in_one_line(key: str, value: str) -> None:
@@ -424,3 +438,245 @@ def test_stats_on_a_file_that_is_not_a_log_exits_2(
     junk.write_bytes(b"not a database at all" * 100)
     assert run_cli(["stats", "--log", str(junk)]) == 2
     assert "junk.sqlite3" in one_error_line(capsys.readouterr().err)
+
+
+# --- qlog: the pseudonym secret file ---------------------------------------------
+
+
+def log_settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {"QUERY_LOG_PATH": str(tmp_path / "data" / "q.sqlite3")}, None, require_token=False
+    )
+
+
+def break_secret_as_directory(path: Path) -> None:
+    path.mkdir(parents=True)
+
+
+def break_secret_as_non_ascii(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes("rahasia-é\n".encode())
+
+
+def break_secret_as_empty(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"  \n")
+
+
+@pytest.mark.parametrize(
+    ("breaker", "named"),
+    [
+        (break_secret_as_directory, "is a directory"),
+        (break_secret_as_non_ascii, "is not ASCII"),
+        (break_secret_as_empty, "is empty"),
+    ],
+)
+def test_bad_secret_file_is_one_line(tmp_path: Path, breaker: Any, named: str) -> None:
+    s = log_settings(tmp_path)
+    path = secret_file_for(s.query_log_path)
+    breaker(path)
+    with pytest.raises(ConfigError) as info:
+        ensure_query_log_secret(s)
+    message = str(info.value)
+    assert named in message
+    assert str(path) in message
+    assert "QUERY_LOG_SECRET" in message  # the way out
+    assert "\n" not in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_secret_file_is_one_line(tmp_path: Path) -> None:
+    s = log_settings(tmp_path)
+    path = secret_file_for(s.query_log_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("abc\n")
+    path.chmod(0)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        ensure_query_log_secret(s)
+
+
+def test_generated_secret_folder_is_private(tmp_path: Path) -> None:
+    s = log_settings(tmp_path)
+    ensure_query_log_secret(s)
+    assert stat.S_IMODE(s.query_log_path.parent.stat().st_mode) == 0o700
+    assert [p.name for p in s.query_log_path.parent.iterdir()] == ["q.sqlite3.secret"]
+
+
+RACER = """
+import os, sys, time
+from pathlib import Path
+from bot.config import ensure_query_log_secret, load_settings
+
+settings = load_settings({"QUERY_LOG_PATH": sys.argv[1]}, None, require_token=False)
+go = Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.001)
+print(ensure_query_log_secret(settings).decode(), flush=True)
+"""
+
+
+def test_processes_starting_at_once_agree_on_one_secret(tmp_path: Path) -> None:
+    log_path, go = tmp_path / "data" / "q.sqlite3", tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(log_path), str(go)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    try:
+        for proc in procs:  # every racer is waiting at the line
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready"
+        go.touch()
+        outputs = [proc.communicate(timeout=60)[0].strip() for proc in procs]
+    finally:
+        for proc in procs:
+            proc.kill()
+    assert [proc.returncode for proc in procs] == [0] * 6
+    stored = secret_file_for(log_path).read_text(encoding="ascii").strip()
+    assert len(stored) == 64
+    assert outputs == [stored] * 6
+    assert [p.name for p in log_path.parent.iterdir()] == ["q.sqlite3.secret"]  # no temp files
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_run_with_a_bad_secret_file_exits_2_with_one_line(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+    seeds_dir: Path,
+) -> None:
+    log_path = bare_env / "data" / "q.sqlite3"
+    secret_file_for(log_path).mkdir(parents=True)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", standin.token)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    monkeypatch.setenv("QUERY_LOG_PATH", str(log_path))
+    monkeypatch.setenv("SEEDS_DIR", str(seeds_dir))
+    monkeypatch.setenv("ENGLISH_DICT", "none")
+    assert run_cli(["run"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "q.sqlite3.secret is a directory" in line
+    assert not standin.calls("getUpdates")
+
+
+# --- qlog: stats reads only; --repair; --plot --------------------------------------
+
+
+def fill_log(path: Path) -> None:
+    async def fill() -> None:
+        async with await QueryLog.open(path, secret=b"k") as log:
+            await log.record(QueryRecord(1, "private", 5, "ask", "Apa?", outcome="answered"))
+            for reason in ("no-match", "no-match", "low-coverage"):
+                await log.record(QueryRecord(1, "private", 6, "ask", "Siapa?", reason=reason))
+            await log.record(
+                QueryRecord(2, "private", 7, "ask", "Kapan?", outcome="send_failed", reason="E")
+            )
+
+    asyncio.run(fill())
+
+
+def test_stats_json_adds_outcomes_and_grouped_unanswered(
+    bare_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bare_env / "q.sqlite3"
+    fill_log(path)
+    assert run_cli(["stats", "--json", "--log", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["by_outcome"] == {"declined": 3, "answered": 1, "send_failed": 1}
+    assert (data["send_failed"], data["throttled"], data["too_long"]) == (1, 0, 0)
+    assert data["declined_by_reason"] == {"no-match": 2, "low-coverage": 1}
+    group = data["top_unanswered"][0]
+    assert (group["question"], group["count"]) == ("siapa?", 3)
+    assert group["reasons"] == ["low-coverage", "no-match"]
+    assert len(data["per_day"]) == 30
+    assert data["per_day"][-1]["declined"] == 3
+    assert run_cli(["stats", "--log", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Top unanswered questions" in out
+    assert "Send failures: 1 (E 1)" in out
+
+
+def remove_sidecars(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def log_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_stats_never_writes_or_migrates(bare_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = bare_env / "old.sqlite3"
+    con = sqlite3.connect(path)
+    for statement in querylog.split_statements(querylog.MIGRATIONS[0]):
+        con.execute(statement)
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    assert run_cli(["stats", "--log", str(path)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "older" in line
+    assert path.read_bytes() == before
+    assert log_files(bare_env) == ["old.sqlite3"]
+
+
+def test_stats_repair_moves_a_corrupt_log_aside_and_keeps_a_healthy_one(
+    bare_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bare_env / "q.sqlite3"
+    fill_log(path)
+    assert run_cli(["stats", "--repair", "--log", str(path)]) == 0
+    assert "healthy; nothing moved" in capsys.readouterr().out
+    assert not [name for name in log_files(bare_env) if "corrupt" in name]
+    remove_sidecars(path)  # SQLite's -wal/-shm, left by any reader of a WAL database
+
+    garbage = b"not a database " * 300
+    path.write_bytes(garbage)
+    assert run_cli(["stats", "--log", str(path)]) == 2
+    assert "tanyaberita stats --repair" in one_error_line(capsys.readouterr().err)
+    assert run_cli(["stats", "--repair", "--log", str(path)]) == 0
+    out = capsys.readouterr().out
+    (moved,) = log_files(bare_env)
+    assert re.fullmatch(r"q\.sqlite3\.corrupt-\d{8}T\d{6}Z", moved)
+    assert moved in out
+    assert (bare_env / moved).read_bytes() == garbage  # renamed, never deleted
+
+
+def test_stats_plot_writes_a_png(bare_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, png = bare_env / "q.sqlite3", bare_env / "chart.png"
+    fill_log(path)
+    assert run_cli(["stats", "--log", str(path), "--plot", str(png)]) == 0
+    assert str(png) in capsys.readouterr().err
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (800, 360)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_run_with_a_corrupt_log_exits_2_naming_the_repair(
+    bare_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+    seeds_dir: Path,
+) -> None:
+    log_path = bare_env / "q.sqlite3"
+    log_path.write_bytes(b"\x00garbage, not SQLite" * 500)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", standin.token)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", standin.base_url)
+    monkeypatch.setenv("QUERY_LOG_PATH", str(log_path))
+    monkeypatch.setenv("QUERY_LOG_SECRET", "s3cret")
+    monkeypatch.setenv("SEEDS_DIR", str(seeds_dir))
+    monkeypatch.setenv("ENGLISH_DICT", "none")
+    assert run_cli(["run"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert str(log_path) in line
+    assert "tanyaberita stats --repair" in line
+    assert not standin.calls("getUpdates")
