@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +40,6 @@ I64 = npt.NDArray[np.int64]
 _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 1], dtype=np.uint64)
 
 
-@cache
 def term_hash(term: str) -> int:
     """A stable 64-bit hash of a term (the same in every process)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")

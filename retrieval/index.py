@@ -149,6 +149,7 @@ class _TermIds(dict[str, int]):
         self.terms = terms
         self.vocabulary = vocabulary
         self.surface: set[str] = set()
+        self.hashes: dict[int, int] = {}  # column -> term hash, for near-duplicates
 
     def __missing__(self, token: str) -> int:
         word = self.analyzer.unclitic(token)
@@ -182,9 +183,9 @@ def analyse(
     ``term_ids`` as they are first met."""
     tokens_of = term_ids.analyzer.tokens
     lookup = term_ids.__getitem__
-    row_parts: list[IntArray] = []
-    col_parts: list[IntArray] = []
-    data_parts: list[FloatArray] = []
+    row_parts: list[npt.NDArray[np.int32]] = []
+    col_parts: list[npt.NDArray[np.int32]] = []
+    data_parts: list[npt.NDArray[np.float32]] = []
     sk_rows: list[IntArray] = []
     sk_hashes: list[npt.NDArray[np.uint64]] = []
     total = len(texts)
@@ -202,13 +203,17 @@ def analyse(
         rows = np.repeat(np.arange(len(batch), dtype=np.int64), len_np)
         keys, counts = np.unique(rows * width + ids_np, return_counts=True)
         r, c = keys // width, keys % width
-        row_parts.append(r + start)
-        col_parts.append(c)
-        data_parts.append(_weights(r, counts, settings))
+        row_parts.append((r + start).astype(np.int32))
+        col_parts.append(c.astype(np.int32))
+        data_parts.append(_weights(r, counts, settings).astype(np.float32))
         # Near-duplicate sketches from the same term stream.
         present, where = np.unique(ids_np, return_inverse=True)
         terms = term_ids.terms
-        hashes = np.array([dup.term_hash(terms[i]) for i in present.tolist()], dtype=np.uint64)
+        known = term_ids.hashes
+        for i in present.tolist():
+            if i not in known:
+                known[i] = dup.term_hash(terms[i])
+        hashes = np.array([known[i] for i in present.tolist()], dtype=np.uint64)
         hashes = hashes[where.reshape(-1)] if ids_np.size else np.zeros(0, np.uint64)
         paras, shingles = dup.shingle_hashes(hashes, len_np)
         _, p, h = dup.sketch(paras, shingles, len(batch))
@@ -220,15 +225,15 @@ def analyse(
     if row_parts:
         rows_all = np.concatenate(row_parts)
         cols_all = np.concatenate(col_parts)
-        data_all = np.concatenate(data_parts).astype(np.float32)
+        data_all = np.concatenate(data_parts)
     else:
-        rows_all = cols_all = np.zeros(0, np.int64)
+        rows_all = cols_all = np.zeros(0, np.int32)
         data_all = np.zeros(0, np.float32)
     del row_parts, col_parts, data_parts
     order = np.argsort(cols_all, kind="stable")  # rows stay ascending per column
     indptr = np.zeros(columns + 1, dtype=np.int64)
     np.cumsum(np.bincount(cols_all, minlength=columns), out=indptr[1:])
-    postings = Postings(indptr, rows_all[order].astype(np.int32), data_all[order])
+    postings = Postings(indptr, rows_all[order], data_all[order])
     return Analysed(
         postings,
         np.concatenate(sk_rows) if sk_rows else np.zeros(0, np.int64),
