@@ -161,12 +161,13 @@ def _when(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
 
-def _article_meta(a: Article) -> dict[str, Any]:
+def _article_meta(a: Article, folders: dict[str, int]) -> dict[str, Any]:
     s = a.source
     added = a.added
+    folder = folders.setdefault(str(a.path.parent), len(folders))
     return {
         "id": a.id,
-        "path": str(a.path),
+        "path": [folder, a.path.name],
         "paragraphs": len(a.paragraphs),
         "source": [
             s.outlet,
@@ -184,12 +185,20 @@ def _article_meta(a: Article) -> dict[str, Any]:
     }
 
 
-def _article(meta: dict[str, Any], paragraphs: tuple[str, ...]) -> Article:
+def _child(parent: Path, name: str) -> Path:
+    """parent / name without parsing the parent again (100k paths: ~0.1 s
+    instead of ~0.6 s); pathlib's own fast path where it has one."""
+    make = getattr(parent, "_make_child_relpath", None)
+    return cast(Path, make(name)) if make is not None and "/" not in name else parent / name
+
+
+def _article(meta: dict[str, Any], paragraphs: tuple[str, ...], folders: list[Path]) -> Article:
     outlet, title, published, has_time, url, wires, author = meta["source"]
     added = meta["added"]
+    folder, name = meta["path"]
     return Article(
         id=meta["id"],
-        path=Path(meta["path"]),
+        path=_child(folders[folder], name),
         source=Source(outlet, title, _when(published), has_time, url, tuple(wires), author),
         provenance=cast(dict[str, Provenance], meta["provenance"]),
         paragraphs=paragraphs,
@@ -261,11 +270,13 @@ def save(index: Index, folder: Path) -> Path:
         }
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        folders: dict[str, int] = {}
         meta = {
             "format": INDEX_FORMAT,
             "fingerprint": index.fingerprint,
             "rows": len(index),
-            "articles": [_article_meta(a) for a in articles],
+            "articles": [_article_meta(a, folders) for a in articles],
+            "folders": list(folders),
             "warnings": list(index.corpus.warnings),
         }
         (tmp / "corpus.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -330,8 +341,14 @@ class _Context(Sequence[frozenset[str]]):
         return found
 
     def __iter__(self) -> Iterator[frozenset[str]]:
+        terms, ids, off = self.terms, self.ids.tolist(), self.off
         for i in range(len(self)):
-            yield self[i]
+            found = self._memo.get(i)
+            yield (
+                found
+                if found is not None
+                else frozenset([terms[t] for t in ids[off[i] : off[i + 1]]])
+            )
 
 
 def load(folder: Path, fingerprint: str, settings: IndexSettings) -> Index:
@@ -352,11 +369,12 @@ def load(folder: Path, fingerprint: str, settings: IndexSettings) -> Index:
             return cast(npt.NDArray[Any], mapped.view(np.ndarray))
 
         paragraphs = _read_strings(path / "paragraphs")
+        folders = [Path(f) for f in meta["folders"]]
         articles: list[Article] = []
         at = 0
         for m in meta["articles"]:
             n = int(m["paragraphs"])
-            articles.append(_article(m, tuple(paragraphs[at : at + n])))
+            articles.append(_article(m, tuple(paragraphs[at : at + n]), folders))
             at += n
         if at != len(paragraphs) or at != meta["rows"]:
             raise StaleCache(f"{path} is inconsistent")

@@ -35,7 +35,7 @@ IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 # Paragraphs analysed per vectorised batch (bounds the build's extra memory).
 CHUNK = 20_000
 
