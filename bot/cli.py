@@ -267,7 +267,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from retrieval import Retriever
+    from retrieval import Retriever, cache
     from retrieval.cache import CacheWriteError
     from retrieval.corpus import load_corpus
     from retrieval.retriever import cache_status
@@ -296,7 +296,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     for warning in retriever.corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     index = retriever.index
-    path, _ = cache_status(args.seeds, args.cache_dir)
+    path = cache.cache_path(cache.corpus_dir(args.cache_dir, args.seeds), index.fingerprint)
     pairs = sum(len(v) for v in index.duplicates.values()) // 2
     print(
         f"indexed {len(retriever.corpus.articles)} articles, {len(index)} paragraphs, "
