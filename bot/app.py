@@ -15,9 +15,8 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -30,17 +29,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, handlers, inline, render
+from bot import callbacks, handlers, inline, logmaint, render, webhook
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.config import ConfigError, Settings, ensure_query_log_secret
 from bot.logsetup import RedactingFilter, setup_logging
 from bot.querylog import QueryLog, QueryLogError
-from bot.services import Services, pop_services, put_services
+from bot.sending import ResilientRequests
+from bot.services import Services, had_conflict, pop_services, put_services
 from retrieval import CorpusError, Retriever
 
 logger = logging.getLogger(__name__)
 
-# ExtBot[int]: the bot is typed by its rate limiter (AIORateLimiter takes int retry args).
+# ExtBot[int]: the bot is typed by its rate limiter (ResilientRequests takes an int deadline).
 BotApplication = Application[
     ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]
@@ -50,13 +50,20 @@ DEFAULT_PORT = 8443
 # Only what a handler uses: edits, channel posts and the rest are never fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
-PRIVATE_COMMANDS = [
+# One menu for private chats and groups alike.
+COMMANDS = [
     BotCommand("tanya", "Ajukan pertanyaan tentang berita"),
     BotCommand("latest", "Berita terbaru, misalnya /latest 3"),
     BotCommand("sumber", "Sumber lengkap sebuah jawaban atau daftar sumber"),
     BotCommand("help", "Cara memakai TanyaBerita"),
 ]
-GROUP_COMMANDS = PRIVATE_COMMANDS
+RETENTION_INTERVAL = 24 * 3600  # seconds between query-log prunes
+# Long enough to wait out a slow Bot API response rather than send twice.
+READ_TIMEOUT = 30.0
+CONFLICT_MESSAGE = (
+    "another bot instance is polling Telegram with this TELEGRAM_BOT_TOKEN (409 Conflict);"
+    " stop it (or its webhook) and start again"
+)
 
 
 class StartupError(Exception):
@@ -75,8 +82,15 @@ def build_application(settings: Settings) -> BotApplication:
         )
         secret = await asyncio.to_thread(ensure_query_log_secret, settings)
         querylog = await QueryLog.open(settings.query_log_path, secret=secret)
-        put_services(app.bot_data, Services(settings, retriever, querylog))
-        await _set_commands(app)
+        try:
+            found = await asyncio.to_thread(Services.create, settings, retriever, querylog, secret)
+            put_services(app.bot_data, found)
+            await _set_commands(app)
+        except BaseException:
+            # Closed here, or its thread outlives the loop ("Event loop is closed").
+            pop_services(app.bot_data)
+            await querylog.close()
+            raise
         logger.info(
             "@%s ready: %d articles, query log %s",
             app.bot.username,
@@ -98,7 +112,8 @@ def build_application(settings: Settings) -> BotApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(ResilientRequests(deadline=settings.send_deadline))
+        .read_timeout(READ_TIMEOUT)
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -107,6 +122,10 @@ def build_application(settings: Settings) -> BotApplication:
         builder = builder.base_url(settings.telegram_api_base_url)
     app: BotApplication = builder.build()
     _add_handlers(app)
+    if app.job_queue is not None:  # QUERY_LOG_RETENTION_DAYS, applied once a day
+        app.job_queue.run_repeating(
+            logmaint.prune_job, interval=RETENTION_INTERVAL, first=60, name="query-log-retention"
+        )
     return app
 
 
@@ -137,10 +156,15 @@ def _add_handlers(app: BotApplication) -> None:
 
 
 async def _set_commands(app: BotApplication) -> None:
-    # /start needs no menu entry (Telegram shows a Start button); /stats is for
-    # admins only, who know it: a per-admin menu fails until they open a chat.
-    await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
-    await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    """Best-effort: the menus are a nicety, a failure is a warning, never a stop.
+
+    /start needs no menu entry (Telegram shows a Start button); /stats is for
+    admins only, who know it: a per-admin menu fails until they open a chat."""
+    for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+        try:
+            await app.bot.set_my_commands(COMMANDS, scope=scope)
+        except TelegramError as exc:
+            logger.warning("could not set the command menu (%s): %s", scope.type, exc)
 
 
 def run_bot(
@@ -164,6 +188,7 @@ def run_bot(
         if webhook_url is None:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
         else:
+            webhook.install()
             app.run_webhook(
                 listen=listen,
                 port=port,
@@ -177,10 +202,14 @@ def run_bot(
         raise StartupError(
             "the Bot API rejected TELEGRAM_BOT_TOKEN; check it with @BotFather (/mybots)"
         ) from None
+    except Conflict:
+        raise StartupError(CONFLICT_MESSAGE) from None
     except (CorpusError, QueryLogError) as exc:
         raise StartupError(str(exc)) from None
     except TelegramError as exc:
         where = settings.telegram_api_base_url or "api.telegram.org"
         reason = RedactingFilter(settings.secret_values).redact(str(exc))
         raise StartupError(f"cannot reach the Telegram Bot API at {where}: {reason}") from None
+    if had_conflict(app.bot_data):  # handlers.on_error stopped the polling
+        raise StartupError(CONFLICT_MESSAGE)
     return 0

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import render, texts
+from bot.exchange import Exchange
 from bot.querylog import LoggedQuery, QueryLogError
-from bot.services import CANDIDATES, record, services
+from bot.services import CANDIDATES, log_exchange, services
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +33,14 @@ async def _logged_answer(
     except QueryLogError:
         logger.warning("query log unreadable; button cannot be served", exc_info=True)
         return None
-    if logged is None or logged.command not in _ANSWER_COMMANDS or not logged.answered:
+    # A hit, not ``answered``: a cut question's answer (too_long) has buttons too.
+    if logged is None or logged.command not in _ANSWER_COMMANDS or not logged.article_id:
         return None
     return logged if logged.query else None
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "Hasil lain": show candidate ``rank`` of the same question, in place."""
-    started = time.monotonic()
     query = update.callback_query
     if query is None:
         return
@@ -51,34 +52,31 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if logged is None or rank is None or not isinstance(message, Message):
         await query.answer(texts.STALE_BUTTON)
         return
-    found = services(context).retriever.ask(logged.query, k=CANDIDATES)
-    if not found.answered or rank >= len(found.hits):
-        await query.answer(texts.NO_MORE_RESULTS)
-        return
-    hit = found.hits[rank]
-    next_rank = rank + 1 if rank + 1 <= render.MAX_RANK else None
+    ex = Exchange.of_user(query.from_user, "more", logged.query, chat=message.chat)
+    ex.context_id, ex.reply_message_id = logged.id, message.message_id
     try:
-        await query.edit_message_text(
-            render.render_answer(hit, header=render.more_header(rank, len(found.hits))),
-            reply_markup=render.answer_keyboard(hit, next_rank=next_rank),
-        )
-    except BadRequest as exc:
-        # An old button pressed again asks for what is already shown.
-        if "not modified" not in str(exc).lower():
-            raise
-    await query.answer()
-    await record(
-        context,
-        command="more",
-        started=started,
-        chat=message.chat,
-        user=query.from_user,
-        query=logged.query,
-        answered=True,
-        hit=hit,
-        rank=rank,
-        reply=message,
-    )
+        svc = services(context)
+        found = await asyncio.to_thread(svc.retriever.ask, logged.query, CANDIDATES)
+        if not found.answered or rank >= len(found.hits):
+            ex.logged = True  # nothing shown: no row
+            await query.answer(texts.NO_MORE_RESULTS)
+            return
+        ex.took(found, rank=rank)
+        hit = found.hits[rank]
+        # The last candidate has no "Hasil lain" button.
+        next_rank = rank + 1 if rank + 1 < len(found.hits) else None
+        try:
+            await query.edit_message_text(
+                render.render_answer(hit, header=render.more_header(rank, len(found.hits))),
+                reply_markup=render.answer_keyboard(hit, next_rank=next_rank),
+            )
+        except BadRequest as exc:
+            # An old button pressed again asks for what is already shown.
+            if "not modified" not in str(exc).lower():
+                raise
+        await query.answer()
+    finally:
+        await log_exchange(context, ex)
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

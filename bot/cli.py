@@ -228,7 +228,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(f"? {question}\n{format_answer(answer)}\n", flush=True)
         return 0
     if not args.question.strip():
-        raise UsageError('the question is empty; try: tanyaberita ask "Siapa Yuri Ushakov?"')
+        raise UsageError('the question is empty; try: tanyaberita ask "<your question>"')
     answer = _load(args).ask(args.question, k=args.k)
     if args.json:
         _print_json(answer_to_dict(answer))

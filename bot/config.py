@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +24,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_QUERY_LOG_PATH = Path("data/queries.sqlite3")
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_INDEX_CACHE_DIR = Path("data/index")
+# reliab settings
+DEFAULT_SEND_DEADLINE = 60.0
+DEFAULT_THROTTLE_WINDOW = 60.0
+DEFAULT_THROTTLE_USER_LIMIT = 10
+DEFAULT_THROTTLE_CHAT_LIMIT = 40
+DEFAULT_QUESTION_MAX_CHARS = 512
+DEFAULT_QUESTION_MAX_TERMS = 64
+# end reliab settings
 
 _TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
 # What Telegram accepts as X-Telegram-Bot-Api-Secret-Token.
@@ -55,6 +63,14 @@ class Settings:
     log_level: str = "INFO"
     webhook_secret: str | None = field(default=None, repr=False)
     english_dict: Path | None = DEFAULT_DICT
+    # reliab settings
+    send_deadline: float = DEFAULT_SEND_DEADLINE  # seconds one reply may spend on retries
+    throttle_window: float = DEFAULT_THROTTLE_WINDOW  # seconds
+    throttle_user_limit: int = DEFAULT_THROTTLE_USER_LIMIT  # per user and window; 0 = off
+    throttle_chat_limit: int = DEFAULT_THROTTLE_CHAT_LIMIT  # per chat and window; 0 = off
+    question_max_chars: int = DEFAULT_QUESTION_MAX_CHARS  # what retrieval reads of a question
+    question_max_terms: int = DEFAULT_QUESTION_MAX_TERMS
+    # end reliab settings
     # qlog settings (query log maintenance)
     query_log_retention_days: int | None = None  # None = keep every row
 
@@ -143,9 +159,52 @@ def load_settings(
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
         english_dict=_english_dict(get("ENGLISH_DICT")),
+        # reliab settings
+        send_deadline=_number(get, "SEND_DEADLINE_SECONDS", DEFAULT_SEND_DEADLINE, 1, 3600),
+        throttle_window=_number(get, "THROTTLE_WINDOW_SECONDS", DEFAULT_THROTTLE_WINDOW, 1, 86400),
+        throttle_user_limit=int(
+            _number(get, "THROTTLE_USER_LIMIT", DEFAULT_THROTTLE_USER_LIMIT, 0, 10**6, whole=True)
+        ),
+        throttle_chat_limit=int(
+            _number(get, "THROTTLE_CHAT_LIMIT", DEFAULT_THROTTLE_CHAT_LIMIT, 0, 10**6, whole=True)
+        ),
+        question_max_chars=int(
+            _number(get, "QUESTION_MAX_CHARS", DEFAULT_QUESTION_MAX_CHARS, 16, 4096, whole=True)
+        ),
+        question_max_terms=int(
+            _number(get, "QUESTION_MAX_TERMS", DEFAULT_QUESTION_MAX_TERMS, 4, 1000, whole=True)
+        ),
+        # end reliab settings
         # qlog settings
         query_log_retention_days=_retention_days(get("QUERY_LOG_RETENTION_DAYS")),
     )
+
+
+# reliab settings
+def _number(
+    get: Callable[[str], str | None],
+    key: str,
+    default: float,
+    low: float,
+    high: float,
+    *,
+    whole: bool = False,
+) -> float:
+    """A bounded number setting; one line naming the variable when it is not one."""
+    raw = get(key)
+    if raw is None:
+        return default
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be {kind} from {low:g} to {high:g}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be {kind} from {low:g} to {high:g}, not {raw!r}")
+    return value
+
+
+# end reliab settings
 
 
 def _base_url(value: str | None) -> str | None:

@@ -1,17 +1,23 @@
 """Message and command handlers: Update -> retrieval -> render -> reply -> log.
 
-Each handler is small; everything the user reads comes from ``bot.render``,
-everything the bot knows comes from ``retrieval`` via ``bot.services``.
+Each handler is small: it opens an :class:`~bot.exchange.Exchange`, fills it in
+and replies through :func:`deliver`; the exchange is logged once, whatever happens.
+Everything the user reads comes from ``bot.render``/``bot.texts``, everything the
+bot knows from ``retrieval`` via ``bot.services``. Retrieval runs in a worker
+thread, so one slow question never stalls the other chats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import listings, render, texts
@@ -22,11 +28,24 @@ from bot.addressing import (
     mentions_of_bot,
     strip_mentions,
 )
+from bot.exchange import Exchange
 from bot.querylog import QueryLogError
-from bot.services import CANDIDATES, record, services
-from retrieval.models import Hit
+from bot.sending import chat_is_gone
+from bot.services import (
+    CANDIDATES,
+    cap_question,
+    had_conflict,
+    log_exchange,
+    mark_conflict,
+    services,
+)
+from bot.throttling import Verdict
+from retrieval import Answer, Hit
 
 logger = logging.getLogger(__name__)
+
+# Commands that prove a chat is reachable again (an unblocked user presses Start).
+_REOPENING = ("start", "help")
 
 
 async def reply(
@@ -42,104 +61,156 @@ async def reply(
     )
 
 
-async def respond(
+async def deliver(
     context: ContextTypes.DEFAULT_TYPE,
+    ex: Exchange,
     message: Message,
     text: str,
     *,
-    command: str,
-    started: float,
     reply_markup: InlineKeyboardMarkup | None = None,
-    query: str = "",
-    answered: bool = False,
-    hit: Hit | None = None,
-    rank: int | None = None,
-    ranked: bool = True,
-) -> Message:
-    """Reply, then log the exchange with the reply's id (what /sumber looks up)."""
-    sent = await reply(message, text, reply_markup=reply_markup)
-    await record(
-        context,
-        command=command,
-        started=started,
-        chat=message.chat,
-        user=message.from_user,
-        query=query,
-        answered=answered,
-        hit=hit,
-        rank=rank,
-        reply=sent,
-        ranked=ranked,
-    )
+) -> Message | None:
+    """Reply (the rate limiter retries what can succeed); a failure that remains is
+    the exchange's outcome, logged once with the chat's pseudonym, never raised."""
+    try:
+        sent = await reply(message, text, reply_markup=reply_markup)
+    except TelegramError as exc:
+        svc = services(context)
+        ex.outcome, ex.reason = "send_failed", type(exc).__name__
+        if chat_is_gone(exc):
+            svc.mark_unreachable(ex.chat_id)
+        logger.warning(
+            "could not reply in chat %s (%s): %s", svc.pseudonym(ex.chat_id), ex.reason, exc
+        )
+        return None
+    ex.reply_message_id = sent.message_id
     return sent
+
+
+@asynccontextmanager
+async def exchange(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, command: str, query: str = ""
+) -> AsyncIterator[Exchange | None]:
+    """The exchange for one message, logged on exit; None when the message must get
+    no work (flood limit, or a chat the bot can no longer write to)."""
+    ex = Exchange.of_message(message, command, query)
+    try:
+        yield await _admit(context, ex, message)
+    except BaseException as exc:
+        ex.outcome, ex.reason = "error", type(exc).__name__
+        raise
+    finally:
+        await log_exchange(context, ex)
+
+
+async def _admit(
+    context: ContextTypes.DEFAULT_TYPE, ex: Exchange, message: Message
+) -> Exchange | None:
+    svc = services(context)
+    if svc.is_unreachable(ex.chat_id):
+        if ex.command not in _REOPENING:
+            ex.outcome, ex.reason = "send_failed", "ChatUnreachable"
+            return None
+        svc.unreachable.pop(ex.chat_id, None)
+    verdict = svc.throttle.check(ex.chat_id, ex.user_id)
+    if verdict is Verdict.PASS:
+        return ex
+    ex.outcome = "throttled"
+    if verdict is Verdict.NOTIFY:
+        logger.info(
+            "flood limit: %s in chat %s muted for %.0f s",
+            svc.pseudonym(ex.user_id),
+            svc.pseudonym(ex.chat_id),
+            svc.settings.throttle_window,
+        )
+        await deliver(context, ex, message, texts.SLOW_DOWN)
+    return None
 
 
 # --- questions ------------------------------------------------------------------
 
 
-async def answer_question(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, started: float
-) -> None:
-    message = update.message
-    if message is None:
-        return
-    svc = services(context)
-    found = svc.retriever.ask(question, k=CANDIDATES)
+async def ask_archive(
+    context: ContextTypes.DEFAULT_TYPE, question: str
+) -> tuple[Answer, str | None]:
+    """Retrieval in a worker thread, on what one question may cost; and what cut it."""
+    settings = services(context).settings
+    capped, cut = cap_question(question, settings.question_max_chars, settings.question_max_terms)
+    found = await asyncio.to_thread(services(context).retriever.ask, capped, CANDIDATES)
+    return found, cut
+
+
+def render_found(found: Answer, note: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The answer with its buttons ("Hasil lain" only when there is another), or a
+    decline naming the closest articles."""
     hit = found.best
     if hit is None:
-        text, keyboard = texts.NO_ANSWER, None
-    else:
-        more = 1 if len(found.hits) > 1 else None
-        text, keyboard = render.render_answer(hit), render.answer_keyboard(hit, next_rank=more)
-    await respond(
-        context,
-        message,
-        text,
-        reply_markup=keyboard,
-        command="ask",
-        started=started,
-        query=question,
-        answered=hit is not None,
-        hit=hit,
-        rank=0 if hit is not None else None,
-    )
+        return render.render_decline(found, header=note), None
+    more = 1 if len(found.hits) > 1 else None
+    return render.render_answer(hit, header=note), render.answer_keyboard(hit, next_rank=more)
+
+
+async def answer_question(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, question: str, command: str = "ask"
+) -> None:
+    async with exchange(context, message, command, question) as ex:
+        if ex is None:
+            return
+        started = time.monotonic()
+        found, cut = await ask_archive(context, question)
+        ex.retrieval_ms = (time.monotonic() - started) * 1000.0
+        ex.took(found, cut=cut is not None)
+        settings = services(context).settings
+        note = ""
+        if cut == "chars":
+            note = render.cut_note(chars=settings.question_max_chars)
+        elif cut == "terms":
+            note = render.cut_note(terms=settings.question_max_terms)
+        text, keyboard = render_found(found, note)
+        await deliver(context, ex, message, text, reply_markup=keyboard)
 
 
 async def answer_or_hint(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, hint: str, started: float
+    context: ContextTypes.DEFAULT_TYPE, message: Message, question: str, hint: str
 ) -> None:
     """Answer the question, or say how to ask one when it is empty."""
     if question:
-        await answer_question(update, context, question, started)
-    elif update.message is not None:
-        await respond(context, update.message, hint, command="usage", started=started)
+        await answer_question(context, message, question)
+        return
+    async with exchange(context, message, "usage") as ex:
+        if ex is not None:
+            ex.outcome = "command"
+            await deliver(context, ex, message, hint)
+
+
+def example(context: ContextTypes.DEFAULT_TYPE) -> str:
+    examples = services(context).examples
+    return examples[0] if examples else texts.EXAMPLE_FALLBACK
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Private chat: any text is a question."""
-    started = time.monotonic()
-    if update.message and update.message.text:
-        await answer_question(update, context, update.message.text, started)
+    message = update.message
+    if message is not None and message.text:
+        await answer_question(context, message, message.text)
 
 
 async def ask_addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group: a message that mentions the bot or replies to it."""
-    started = time.monotonic()
     message = update.message
     if message is None or not message.text:
         return
     question = strip_mentions(message.text, mentions_of_bot(message))
-    hint = texts.usage_mention(context.bot.username)
-    await answer_or_hint(update, context, question, hint, started)
+    hint = render.usage_mention(context.bot.username, example(context))
+    await answer_or_hint(context, message, question, hint)
 
 
 async def tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tanya <pertanyaan>"""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
-    await answer_or_hint(update, context, command_remainder(message), texts.usage_tanya(), started)
+    hint = render.usage_tanya(example(context))
+    await answer_or_hint(context, message, command_remainder(message), hint)
 
 
 # --- commands -------------------------------------------------------------------
@@ -147,121 +218,122 @@ async def tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help"""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
     command = "start" if (message.text or "").startswith("/start") else "help"
-    text = texts.render_help(context.bot.username, group=is_group(message))
-    await respond(context, message, text, command=command, started=started, answered=True)
+    async with exchange(context, message, command) as ex:
+        if ex is None:
+            return
+        ex.outcome = "command"
+        examples = services(context).examples
+        text = render.render_help(context.bot.username, group=is_group(message), examples=examples)
+        await deliver(context, ex, message, text)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/latest [n]"""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
-    n = listings.parse_latest_count(context.args or [])
-    if n is None:
-        text = texts.USAGE_LATEST
-    else:
-        text = listings.render_latest(services(context).retriever.corpus.newest(n))
-    await respond(
-        context,
-        message,
-        text,
-        command="latest",
-        started=started,
-        query=command_remainder(message),
-        answered=n is not None,
-    )
+    async with exchange(context, message, "latest", command_remainder(message)) as ex:
+        if ex is None:
+            return
+        n = listings.parse_latest_count(context.args or [])
+        if n is None:
+            text = texts.USAGE_LATEST
+        else:
+            text = listings.render_latest(services(context).retriever.corpus.newest(n))
+        ex.outcome, ex.reason = "command", None if n is not None else "usage"
+        await deliver(context, ex, message, text)
 
 
 async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/sumber: as a reply, that answer's citation; alone, the archive; with words, the
     most relevant articles."""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
-    svc = services(context)
     words = command_remainder(message)
-    hit = None
-    if is_reply_to_bot(message) and message.reply_to_message is not None:
-        # The citation comes from the log, never from the replied text: a bot
-        # message's text may be trimmed and its buttons may have changed it.
-        try:
-            logged = await svc.querylog.find_reply(
-                message.chat.id, message.reply_to_message.message_id
-            )
-        except QueryLogError:
-            logger.warning("query log unreadable; /sumber cannot cite", exc_info=True)
-            logged = None
-        if logged is not None and logged.article_id and logged.paragraph:
-            try:
-                hit = svc.retriever.hit(logged.article_id, logged.paragraph)
-            except KeyError:
-                logger.info(
-                    "logged paragraph %s#%s left the corpus", logged.article_id, logged.paragraph
-                )
-        text = render.render_citation(hit) if hit else texts.SUMBER_NOT_AN_ANSWER
-        answered = hit is not None
-    elif words:
-        related = svc.retriever.related_articles(words, k=CANDIDATES)
-        text, answered = listings.render_related(words, related), bool(related)
-    else:
-        text, answered = listings.render_sources(svc.retriever.corpus.articles), True
-    await respond(
-        context,
-        message,
-        text,
-        command="sumber",
-        started=started,
-        query=words,
-        answered=answered,
-        hit=hit,
-        ranked=False,
-    )
+    async with exchange(context, message, "sumber", words) as ex:
+        if ex is None:
+            return
+        ex.outcome, ex.ranked = "command", False
+        svc = services(context)
+        replied = message.reply_to_message
+        if is_reply_to_bot(message) and replied is not None:
+            hit = await _cited(context, ex, message.chat.id, replied.message_id)
+            text = render.render_citation(hit) if hit else texts.SUMBER_NOT_AN_ANSWER
+            ex.hit, ex.reason = hit, None if hit else "not_an_answer"
+        elif words:
+            related = await asyncio.to_thread(svc.retriever.related_articles, words, CANDIDATES)
+            text = listings.render_related(words, related)
+            ex.reason = None if related else "no_related"
+        elif replied is not None and not replied.forum_topic_created:
+            text = texts.SUMBER_NOT_THE_BOTS  # a reply, but to someone else's message
+            ex.reason = "not_the_bots"
+        else:
+            text = listings.render_sources(svc.retriever.corpus.articles)
+        await deliver(context, ex, message, text)
+
+
+async def _cited(
+    context: ContextTypes.DEFAULT_TYPE, ex: Exchange, chat_id: int, message_id: int
+) -> Hit | None:
+    """The paragraph a bot message shows, from the log (never from the replied text:
+    a bot message's text may be trimmed and its buttons may have changed it)."""
+    svc = services(context)
+    try:
+        logged = await svc.querylog.find_reply(chat_id, message_id)
+    except QueryLogError:
+        logger.warning("query log unreadable; /sumber cannot cite", exc_info=True)
+        return None
+    if logged is None:
+        return None
+    ex.context_id = logged.id
+    if not (logged.article_id and logged.paragraph):
+        return None
+    try:
+        return svc.retriever.hit(logged.article_id, logged.paragraph)
+    except KeyError:
+        logger.info("logged paragraph %s#%s left the corpus", logged.article_id, logged.paragraph)
+        return None
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats, for the admins in ADMIN_USER_IDS, in a private chat only: the figures
     include other chats' questions."""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
-    svc = services(context)
-    user = message.from_user
-    allowed = user is not None and user.id in svc.settings.admin_user_ids
-    if not allowed:
-        text = texts.NOT_ADMIN
-    elif message.chat.type != ChatType.PRIVATE:
-        text, allowed = texts.STATS_PRIVATE_ONLY, False
-    else:
-        try:
-            text = listings.render_stats(await svc.querylog.stats(top=5, recent=5))
-        except QueryLogError as exc:
-            logger.warning("query log unreadable for /stats: %s", exc)
-            text, allowed = texts.STATS_UNAVAILABLE, False
-    await respond(context, message, text, command="stats", started=started, answered=allowed)
+    async with exchange(context, message, "stats") as ex:
+        if ex is None:
+            return
+        ex.outcome = "command"
+        svc = services(context)
+        user = message.from_user
+        if user is None or user.id not in svc.settings.admin_user_ids:
+            text, ex.reason = texts.NOT_ADMIN, "not_admin"
+        elif message.chat.type != ChatType.PRIVATE:
+            text, ex.reason = texts.STATS_PRIVATE_ONLY, "private_only"
+        else:
+            try:
+                text = listings.render_stats(await svc.querylog.stats(top=5, recent=5))
+            except QueryLogError as exc:
+                logger.warning("query log unreadable for /stats: %s", exc)
+                text, ex.reason = texts.STATS_UNAVAILABLE, "log_unreadable"
+        await deliver(context, ex, message, text)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An unknown /command in a private chat (groups: it may be for another bot)."""
-    started = time.monotonic()
     message = update.message
     if message is None:
         return
-    await respond(
-        context,
-        message,
-        texts.UNKNOWN_COMMAND,
-        command="unknown",
-        started=started,
-        query=message.text or "",
-    )
+    async with exchange(context, message, "unknown", message.text or "") as ex:
+        if ex is not None:
+            ex.outcome = "command"
+            await deliver(context, ex, message, texts.UNKNOWN_COMMAND)
 
 
 # --- errors ------------------------------------------------------------------
@@ -269,7 +341,19 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and, when there is a chat, apologise. Never raises."""
+    try:
+        await _apologise(update, context)
+    except Exception:  # the error handler must never fail in turn
+        logger.warning("the error handler failed", exc_info=True)
+
+
+async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
+    if isinstance(error, Conflict):  # another instance polls with this token
+        if not had_conflict(context.bot_data):
+            mark_conflict(context.bot_data)
+            context.application.stop_running()
+        return
     if isinstance(error, Forbidden):  # blocked by the user, or removed from the group
         logger.info("cannot write to that chat any more: %s", error)
         return
@@ -284,5 +368,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer(texts.ERROR_MESSAGE[:200])
         elif update.effective_chat is not None and update.message is not None:
             await context.bot.send_message(update.effective_chat.id, texts.ERROR_MESSAGE)
-    except TelegramError:
-        logger.warning("could not tell the user about the error", exc_info=True)
+    except Exception as exc:
+        logger.warning("could not tell the user about the error: %s: %s", type(exc).__name__, exc)

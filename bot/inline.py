@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
+import logging
 
 from telegram import (
+    InlineQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render, texts
-from bot.services import CANDIDATES, record, services
+from bot.exchange import Exchange
+from bot.services import CANDIDATES, log_exchange, services
+
+logger = logging.getLogger(__name__)
 
 # Answers change only when the corpus does; a short cache still spares repeats.
 CACHE_SECONDS = 60
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    started = time.monotonic()
     iq = update.inline_query
     if iq is None:
         return
@@ -32,7 +37,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             button=InlineQueryResultsButton(texts.INLINE_HINT, start_parameter="help"),
         )
         return
-    found = services(context).retriever.ask(question, k=CANDIDATES)
+    ex = Exchange.of_user(iq.from_user, "inline", question)
+    try:
+        await _answer(context, ex, iq)
+    finally:
+        await log_exchange(context, ex)
+
+
+async def _answer(context: ContextTypes.DEFAULT_TYPE, ex: Exchange, iq: InlineQuery) -> None:
+    question = ex.query
+    found = await asyncio.to_thread(services(context).retriever.ask, question, CANDIDATES)
+    ex.took(found)
     hits = found.hits if found.answered else ()
     results = [
         InlineQueryResultArticle(
@@ -49,17 +64,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     button = None
     if not results:
         button = InlineQueryResultsButton(texts.INLINE_NOT_FOUND, start_parameter="help")
-    await iq.answer(results, cache_time=CACHE_SECONDS, button=button)
-    best = found.best
-    await record(
-        context,
-        command="inline",
-        started=started,
-        chat=None,
-        user=iq.from_user,
-        query=question,
-        answered=best is not None,
-        hit=best,
-        rank=0 if best is not None else None,
-        chat_type_override="inline",
-    )
+    try:
+        await iq.answer(results, cache_time=CACHE_SECONDS, button=button)
+    except TelegramError as exc:  # the query expired meanwhile, or Telegram failed us
+        ex.outcome, ex.reason = "send_failed", type(exc).__name__
+        logger.warning("could not answer an inline query: %s: %s", ex.reason, exc)

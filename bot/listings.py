@@ -6,8 +6,6 @@ from collections.abc import Iterable, Sequence
 
 from bot.querylog import Stats
 from bot.render import (
-    LATEST_DEFAULT,
-    LATEST_MAX,
     MAX_MESSAGE,
     UNKNOWN_OUTLET,
     UNKNOWN_TITLE,
@@ -18,7 +16,7 @@ from bot.render import (
     format_day,
     link,
 )
-from bot.texts import SUMBER_NO_RELATED
+from bot.texts import LATEST_DEFAULT, LATEST_MAX, SUMBER_NO_RELATED
 from retrieval.dates import format_date
 from retrieval.models import Article
 

@@ -19,6 +19,16 @@ REDACTED = "[REDACTED]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that log one INFO line per HTTP request, URL (and so token) included.
 NOISY_LOGGERS = ("httpx", "httpcore")
+# PTB loggers whose DEBUG lines carry whole updates and requests (user ids, usernames,
+# message texts): kept at INFO even when debugging; the bot's own DEBUG lines name
+# users and chats by pseudonym only.
+RAW_PAYLOAD_LOGGERS = (
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Application",
+    "telegram.ext.Updater",
+    "aiosqlite",  # every statement with its parameters
+)
 _OPERATIONAL = (NetworkError, InvalidToken, Conflict, RetryAfter)
 
 
@@ -88,3 +98,5 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
             install_redaction(handler, secrets)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in RAW_PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)

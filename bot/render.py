@@ -16,8 +16,9 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts
 from retrieval.dates import format_date
-from retrieval.models import Hit, SeenElsewhere, Source
+from retrieval.models import Answer, Hit, SeenElsewhere, Source
 from retrieval.text import sentence_spans
 
 MAX_MESSAGE = 4096  # Telegram's limit, after entity parsing
@@ -25,8 +26,6 @@ MAX_CALLBACK_DATA = 64  # bytes
 ELLIPSIS = "…"
 MORE_PREFIX = "more:"
 MAX_RANK = 99  # far beyond any k the bot asks for; bounds what a callback may claim
-LATEST_DEFAULT = 5
-LATEST_MAX = 20
 ECHO_MAX = 200  # how much of a user's text is ever quoted back
 
 UNKNOWN_OUTLET = "Media tidak diketahui"
@@ -230,6 +229,64 @@ def answer_keyboard(hit: Hit, *, next_rank: int | None) -> InlineKeyboardMarkup 
     if url and _is_http_url(url):
         row.append(InlineKeyboardButton("Baca artikel", url=url))
     return InlineKeyboardMarkup([row]) if row else None
+
+
+# --- declines, notes, help ----------------------------------------------------------
+
+NEAREST_MAX = 3
+
+
+def render_decline(found: Answer, *, header: str = "") -> str:
+    """A decline that still helps: the closest articles (linked) and the words the
+    archive lacks, when the retriever names them."""
+    rows = [header, ""] if header else []
+    rows.append(e(texts.DECLINE_HEAD))
+    if found.missing:
+        words = ", ".join(f"“{echo(w, 40)}”" for w in found.missing[:5])
+        rows.append(e(texts.DECLINE_MISSING.format(words=words)))
+    seen: set[str] = set()
+    nearest: list[Source] = []
+    for hit in found.hits:
+        if hit.article_id not in seen and len(nearest) < NEAREST_MAX:
+            seen.add(hit.article_id)
+            nearest.append(hit.source)
+    if nearest:
+        rows += ["", e(texts.DECLINE_NEAREST)]
+        for source in nearest:
+            title = link(clip(source.title or UNKNOWN_TITLE, 200), source.url)
+            rows.append(f"• {title} ({e(outlet_date(source))})")
+    rows += ["", e(texts.DECLINE_HINT)]
+    return fit_lines(rows, MAX_MESSAGE)
+
+
+def cut_note(*, chars: int | None = None, terms: int | None = None) -> str:
+    """The note under a reply to a question that was cut to ``chars`` or ``terms``."""
+    if chars is not None:
+        limit = texts.CUT_CHARS.format(n=chars)
+    else:
+        limit = texts.CUT_TERMS.format(n=terms)
+    return texts.QUESTION_CUT.format(limit=e(limit))
+
+
+def render_help(bot_username: str | None, *, group: bool, examples: Sequence[str]) -> str:
+    mention = e(f"@{bot_username}" if bot_username else "nama bot")
+    rows = [texts.HELP_INTRO, ""]
+    if examples:
+        rows += [texts.HELP_EXAMPLES, *(f"• {e(q)}" for q in examples), ""]
+    rows += [texts.HELP_COMMANDS, ""]
+    rows.append(texts.HELP_GROUP.format(mention=mention) if group else texts.HELP_PRIVATE)
+    if bot_username:
+        rows.append(texts.HELP_INLINE.format(mention=mention))
+    return "\n".join(rows)
+
+
+def usage_tanya(example: str) -> str:
+    return texts.USAGE_TANYA.format(example=e(example))
+
+
+def usage_mention(bot_username: str | None, example: str) -> str:
+    mention = e(f"@{bot_username}" if bot_username else "nama bot")
+    return texts.USAGE_MENTION.format(mention=mention, example=e(example))
 
 
 # --- /sumber -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The long-lived services handlers use, kept in ``application.bot_data``.
 
 One typed object under one private key, so no handler indexes ``bot_data``
-with bare strings and mypy knows what it gets back.
+with bare strings and mypy knows what it gets back. Also the exchange log:
+every handled update ends in exactly one query-log row.
 """
 
 from __future__ import annotations
@@ -9,20 +10,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import MutableMapping
-from dataclasses import dataclass
-from typing import Any, get_args
+from dataclasses import dataclass, field
+from typing import Any
 
-from telegram import Chat, Message, User
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.config import Settings
-from bot.querylog import ChatType, QueryLog, QueryRecord
-from retrieval import Hit, Retriever
+from bot.exchange import Exchange
+from bot.querylog import QueryLog, pseudonymize
+from bot.throttling import Throttle
+from retrieval import Retriever
 
 logger = logging.getLogger(__name__)
 
 _KEY = "tanyaberita.services"
+_CONFLICT_KEY = "tanyaberita.conflict"
 CANDIDATES = 5  # how many hits one question asks for: the answer plus "Hasil lain"
+EXAMPLES = 3  # example questions in /help
+# How long a chat that blocked or removed the bot is skipped (a re-added bot recovers).
+UNREACHABLE_SECONDS = 600.0
+UNREACHABLE_MAX = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +38,43 @@ class Services:
     settings: Settings
     retriever: Retriever
     querylog: QueryLog
+    secret: bytes = field(default=b"", repr=False)  # pseudonyms in log lines
+    throttle: Throttle = field(default_factory=lambda: Throttle(window=60, per_user=0, per_chat=0))
+    examples: tuple[str, ...] = ()
+    # Chats the bot can no longer write to (blocked, removed) -> when that was seen.
+    unreachable: dict[int, float] = field(default_factory=dict)
+
+    @classmethod
+    def create(
+        cls, settings: Settings, retriever: Retriever, querylog: QueryLog, secret: bytes
+    ) -> Services:
+        throttle = Throttle(
+            window=settings.throttle_window,
+            per_user=settings.throttle_user_limit,
+            per_chat=settings.throttle_chat_limit,
+        )
+        examples = example_questions(retriever)
+        return cls(settings, retriever, querylog, secret, throttle, examples)
+
+    def mark_unreachable(self, chat_id: int) -> None:
+        if len(self.unreachable) >= UNREACHABLE_MAX:
+            self.unreachable.clear()  # a bound, not a guarantee: the marks only save work
+        self.unreachable[chat_id] = time.monotonic()
+
+    def is_unreachable(self, chat_id: int) -> bool:
+        """Marked within UNREACHABLE_SECONDS: work for it is skipped (a user who unblocks
+        the bot and presses Start clears the mark at once)."""
+        marked = self.unreachable.get(chat_id)
+        if marked is None:
+            return False
+        if time.monotonic() - marked > UNREACHABLE_SECONDS:
+            del self.unreachable[chat_id]
+            return False
+        return True
+
+    def pseudonym(self, some_id: int | None) -> str:
+        """What logs print instead of a user or chat id."""
+        return "-" if some_id is None else pseudonymize(some_id, self.secret)[:10]
 
 
 def put_services(bot_data: MutableMapping[Any, Any], services: Services) -> None:
@@ -48,51 +93,62 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return found
 
 
-def chat_type(chat: Chat | None) -> ChatType:
-    value = chat.type if chat is not None else "private"
-    return value if value in get_args(ChatType) else "group"  # type: ignore[return-value]
+def mark_conflict(bot_data: MutableMapping[Any, Any]) -> None:
+    """Another instance polls with this token (409): the run must end, non-zero."""
+    bot_data[_CONFLICT_KEY] = True
 
 
-def elapsed_ms(started: float) -> float:
-    return (time.monotonic() - started) * 1000.0
+def had_conflict(bot_data: MutableMapping[Any, Any]) -> bool:
+    return bool(bot_data.get(_CONFLICT_KEY))
 
 
-async def record(
-    context: ContextTypes.DEFAULT_TYPE,
-    *,
-    command: str,
-    started: float,
-    chat: Chat | None,
-    user: User | None,
-    query: str = "",
-    answered: bool = False,
-    hit: Hit | None = None,
-    rank: int | None = None,
-    reply: Message | None = None,
-    chat_type_override: ChatType | None = None,
-    ranked: bool = True,
-) -> int | None:
-    """Log one handled update. Never raises: a broken log must not break replies.
+def example_questions(retriever: Retriever, limit: int = EXAMPLES) -> tuple[str, ...]:
+    """Questions built from the newest articles' titles that the archive answers, so a
+    bot over any archive suggests what it can answer."""
+    found: list[str] = []
+    for article in retriever.corpus.newest(limit * 3):
+        title = " ".join((article.source.title or "").split())
+        if not title or len(title) > 120:
+            continue
+        question = texts.EXAMPLE_FROM_TITLE.format(title=title)
+        if retriever.ask(question, k=1).answered:
+            found.append(question)
+        if len(found) == limit:
+            break
+    return tuple(found)
 
-    ``ranked=False`` for a hit that was looked up (``/sumber``), not scored.
-    """
+
+def cap_question(text: str, max_chars: int, max_terms: int) -> tuple[str, str | None]:
+    """What retrieval reads of a question: at most ``max_chars`` characters and
+    ``max_terms`` words. The second value says what cut it ("chars", "terms") or None."""
+    capped, cut = text, None
+    if len(capped) > max_chars:
+        capped, cut = capped[:max_chars], "chars"
+    words = capped.split()
+    if len(words) > max_terms:
+        capped, cut = " ".join(words[:max_terms]), cut or "terms"
+    return capped, cut
+
+
+async def log_exchange(context: ContextTypes.DEFAULT_TYPE, ex: Exchange) -> int | None:
+    """Write the exchange's one row (a second call is a no-op). Never raises."""
+    if ex.logged:
+        return None
+    ex.logged = True
     try:
-        chat_id = chat.id if chat is not None else (user.id if user is not None else 0)
-        row = QueryRecord(
-            chat_id=chat_id,
-            chat_type=chat_type_override or chat_type(chat),
-            user_id=user.id if user is not None else None,
-            command=command,
-            query=query,
-            answered=answered,
-            article_id=hit.article_id if hit is not None else None,
-            paragraph=hit.paragraph if hit is not None else None,
-            score=hit.score if hit is not None and ranked else None,
-            rank=rank,
-            latency_ms=elapsed_ms(started),
-            reply_message_id=reply.message_id if reply is not None else None,
-        )
-        return await services(context).querylog.record(row)
+        svc = services(context)
+        row_id = await svc.querylog.record(ex.to_record())
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s by %s in chat %s: %s%s, %.0f ms",
+                ex.command,
+                svc.pseudonym(ex.user_id),
+                svc.pseudonym(ex.chat_id),
+                ex.outcome,
+                f" ({ex.reason})" if ex.reason else "",
+                ex.latency_ms,
+            )
+        return row_id
     except Exception:
-        logger.exception("could not log a %r row", command)
+        logger.exception("could not log a %r row", ex.command)
         return None

@@ -6,13 +6,21 @@ HTML where it has tags; everything interpolated is escaped.
 
 from __future__ import annotations
 
-from bot.render import LATEST_DEFAULT, LATEST_MAX, e
+# What /latest accepts: shown in the copy, enforced by bot.listings.
+LATEST_DEFAULT = 5
+LATEST_MAX = 20
 
-NO_ANSWER = (
-    "Maaf, saya belum menemukan jawabannya di arsip berita saya.\n"
+DECLINE_HEAD = "Maaf, saya tidak menemukan jawabannya di arsip berita saya."
+DECLINE_NEAREST = "Artikel terdekat:"
+DECLINE_MISSING = "Kata yang tidak ada di arsip: {words}."
+DECLINE_HINT = (
     "Coba ajukan lagi dengan kata-kata yang lebih spesifik (nama tokoh, tempat, atau"
     " peristiwa), atau lihat berita terbaru dengan /latest."
 )
+QUESTION_CUT = "<i>Pertanyaan Anda panjang sekali; saya hanya membaca {limit} pertamanya.</i>"
+CUT_CHARS = "{n} karakter"
+CUT_TERMS = "{n} kata"
+SLOW_DOWN = "Pelan-pelan, ya. Saya jawab lagi sebentar lagi."
 USAGE_TANYA = "Tulis pertanyaan Anda setelah perintahnya, misalnya:\n<code>/tanya {example}</code>"
 USAGE_LATEST = (
     f"Pemakaian: <code>/latest</code> atau <code>/latest n</code>, dengan n angka 1–{LATEST_MAX}."
@@ -24,6 +32,10 @@ USAGE_MENTION = (
 )
 STALE_BUTTON = "Tombol ini sudah tidak berlaku."
 NO_MORE_RESULTS = "Tidak ada hasil lain untuk pertanyaan ini."
+SUMBER_NOT_THE_BOTS = (
+    "Pesan yang Anda balas bukan pesan saya. Balas salah satu jawaban saya dengan /sumber"
+    " untuk melihat sumbernya, atau kirim /sumber saja untuk daftar sumber arsip."
+)
 SUMBER_NOT_AN_ANSWER = (
     "Pesan itu bukan jawaban yang bisa saya rujuk sumbernya. Balas salah satu jawaban saya"
     " dengan /sumber."
@@ -38,47 +50,25 @@ ERROR_MESSAGE = (
 UNKNOWN_COMMAND = "Perintah itu tidak saya kenal. Ketik /help untuk melihat perintah yang tersedia."
 INLINE_HINT = "Ketik pertanyaan tentang berita"
 INLINE_NOT_FOUND = "Belum ada jawaban di arsip — buka bot"
-# Shown in /help: each must be answered from the seeds (an E2E test asks them).
-EXAMPLE_QUESTIONS = (
-    "Berapa nilai perdagangan bilateral Rusia dan China?",
-    "Siapa pemasok minyak terbesar bagi China?",
-    "Apakah Rusia dan China membangun aliansi militer?",
+HELP_INTRO = (
+    "Halo! Saya <b>TanyaBerita</b>. Saya menjawab pertanyaan tentang berita di arsip saya"
+    " dengan kutipan paragrafnya dan sumbernya."
 )
-
-
-def render_help(bot_username: str | None, *, group: bool) -> str:
-    mention = f"@{bot_username}" if bot_username else "nama bot"
-    rows = [
-        "Halo! Saya <b>TanyaBerita</b>. Saya menjawab pertanyaan tentang berita di arsip saya"
-        " dengan kutipan paragrafnya dan sumbernya.",
-        "",
-        "<b>Contoh pertanyaan</b>",
-        *(f"• {e(q)}" for q in EXAMPLE_QUESTIONS),
-        "",
-        "<b>Perintah</b>",
-        "/tanya &lt;pertanyaan&gt; — ajukan pertanyaan",
-        f"/latest [n] — n berita terbaru (bawaan {LATEST_DEFAULT}, maks. {LATEST_MAX})",
-        "/sumber — balas jawaban saya untuk melihat sumber lengkapnya; tanpa balasan: daftar"
-        " sumber arsip; dengan kata-kata: artikel yang paling relevan",
-        "/help — bantuan ini",
-        "",
-    ]
-    if group:
-        rows.append(
-            f"Di grup, saya hanya menjawab bila disapa: pakai /tanya, sebut {e(mention)} dalam"
-            " pesan, atau balas pesan saya."
-        )
-    else:
-        rows.append("Di obrolan pribadi, cukup kirim pertanyaan Anda langsung.")
-    if bot_username:
-        rows.append(f"Di obrolan mana pun, ketik {e(mention)} lalu pertanyaan (mode inline).")
-    return "\n".join(rows)
-
-
-def usage_tanya() -> str:
-    return USAGE_TANYA.format(example=e(EXAMPLE_QUESTIONS[0]))
-
-
-def usage_mention(bot_username: str | None) -> str:
-    mention = e(f"@{bot_username}" if bot_username else "nama bot")
-    return USAGE_MENTION.format(mention=mention, example=e(EXAMPLE_QUESTIONS[0]))
+HELP_EXAMPLES = "<b>Contoh pertanyaan</b>"
+# An example built from an article's title (the bot checks that it is answered).
+EXAMPLE_FROM_TITLE = "Apa isi berita “{title}”?"
+EXAMPLE_FALLBACK = "Apa berita terbaru tentang ekonomi?"
+HELP_COMMANDS = (
+    "<b>Perintah</b>\n"
+    "/tanya &lt;pertanyaan&gt; — ajukan pertanyaan\n"
+    f"/latest [n] — n berita terbaru (bawaan {LATEST_DEFAULT}, maks. {LATEST_MAX})\n"
+    "/sumber — balas jawaban saya untuk melihat sumber lengkapnya; tanpa balasan: daftar"
+    " sumber arsip; dengan kata-kata: artikel yang paling relevan\n"
+    "/help — bantuan ini"
+)
+HELP_GROUP = (
+    "Di grup, saya hanya menjawab bila disapa: pakai /tanya, sebut {mention} dalam"
+    " pesan, atau balas pesan saya."
+)
+HELP_PRIVATE = "Di obrolan pribadi, cukup kirim pertanyaan Anda langsung."
+HELP_INLINE = "Di obrolan mana pun, ketik {mention} lalu pertanyaan (mode inline)."

@@ -8,14 +8,21 @@ The TOML file has one table per article id::
     published = "2021-12-17T02:05:00+07:00"   # or a plain date "2021-12-17"
     url = "https://..."                         # optional
     wires = ["Xinhua", "Reuters"]
+    author = "Kamran Dikarma"                   # optional
     provenance = { outlet = "stated", title = "stated", published = "stated", ... }
     note = "free text"                          # optional
+    added = { via = "url", ref = "https://...", at = 2026-12-02T04:40:00+07:00,
+              by = "admin-1", feed = "https://.../rss" }   # archive only; by/feed optional
 
 Every present field needs a provenance and every provenance names a present field.
+``added`` (how an archive article arrived) is a fact of the archive, not of
+the article, so it needs none. :func:`format_entry` writes one entry in this
+shape, so the archive and the seeds share one schema.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
@@ -26,14 +33,17 @@ from types import MappingProxyType
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from retrieval.cleaning import KNOWN_OUTLETS, KNOWN_WIRES, CleanedText
+from retrieval.cleaning import CleanedText
 from retrieval.dates import WIB
-from retrieval.models import PROVENANCES, CorpusError, Provenance
+from retrieval.models import PROVENANCES, Added, AddedVia, CorpusError, Provenance
+from retrieval.outlets import registry
 
-FIELDS = ("outlet", "title", "published", "url", "wires")
+FIELDS = ("outlet", "title", "published", "url", "wires", "author")
 # The fields a reader expects; wires may rightly be empty, so they never count as missing.
 EXPECTED_FIELDS = ("outlet", "title", "published", "url")
-_ENTRY_KEYS = frozenset((*FIELDS, "provenance", "note"))
+_ENTRY_KEYS = frozenset((*FIELDS, "provenance", "note", "added"))
+_ADDED_KEYS = ("via", "ref", "at", "by", "feed")
+_ADDED_VIA: tuple[AddedVia, ...] = ("file", "url", "feed")
 
 # A wire name counts as a source only after an attribution cue close before it:
 # "dikutip dari AFP", "dilaporkan Xinhua", "kantor berita Rusia, TASS". This keeps
@@ -44,8 +54,11 @@ _ATTRIBUTION_CUE = re.compile(
 )
 _CUE_WINDOW = 40  # characters before the wire name
 _WIRE_MENTIONS = {
-    wire: re.compile(rf"(?<![\w-])(?:{spellings})(?![\w-])")
-    for wire, spellings in KNOWN_WIRES.items()
+    wire.name: re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(m) for m in wire.mentions) + r")(?![\w-])"
+    )
+    for wire in registry().wires
+    if wire.mentions
 }
 
 
@@ -61,6 +74,8 @@ class ArticleMeta:
     wires: tuple[str, ...] | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=lambda: MappingProxyType({}))
     note: str | None = None
+    author: str | None = None
+    added: Added | None = None  # archive articles only: how and when it arrived
 
 
 def display_path(path: Path) -> str:
@@ -139,6 +154,39 @@ def _parse_entry(
         wires=tuple(cast(list[str], wires)) if wires is not None else None,
         provenance=_provenance(entry.get("provenance"), present, f"{where}.provenance"),
         note=_text(entry.get("note"), f"{where}.note"),
+        author=_text(entry.get("author"), f"{where}.author"),
+        added=_added(entry.get("added"), f"{where}.added"),
+    )
+
+
+def _added(value: object, where: str) -> Added | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise CorpusError(
+            f'{where}: expected a table such as {{ via = "url", ref = "...", at = ... }}'
+        )
+    unknown = sorted(set(value) - set(_ADDED_KEYS))
+    if unknown:
+        raise CorpusError(
+            f"{where}.{unknown[0]}: unknown field (expected one of {', '.join(_ADDED_KEYS)})"
+        )
+    via = value.get("via")
+    if via not in _ADDED_VIA:
+        raise CorpusError(f"{where}.via: expected one of {', '.join(_ADDED_VIA)}, got {via!r}")
+    ref = _text(value.get("ref"), f"{where}.ref")
+    if ref is None:
+        raise CorpusError(f"{where}.ref: missing (the file, URL or feed entry it came from)")
+    at = value.get("at")
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise CorpusError(
+            f"{where}.at: expected a TOML date-time with an offset, e.g. 2026-12-02T04:40:00+07:00"
+        )
+    feed = _text(value.get("feed"), f"{where}.feed")
+    if feed is not None and via != "feed":
+        raise CorpusError(f'{where}.feed: only for via = "feed"')
+    return Added(
+        via=cast(AddedVia, via), ref=ref, at=at, by=_text(value.get("by"), f"{where}.by"), feed=feed
     )
 
 
@@ -214,13 +262,23 @@ def wires_cited(paragraphs: Iterable[str]) -> tuple[str, ...]:
     return tuple(wires)
 
 
-def stated_metadata(cleaned: CleanedText) -> ArticleMeta:
-    """Metadata as printed in the article text (no URL is ever printed there)."""
+def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta:
+    """Metadata as printed in the article text, plus what its URL tells when given.
+
+    The URL's host names the outlet (the registry folds subdomains), overriding
+    a dateline, which may name a wire the outlet quotes ("(ANTARA) -"); a
+    ``/yyyy/mm/dd/`` path gives the day when the text prints no date. Both are
+    "inferred"; the URL itself is "stated".
+    """
     provenance: dict[str, Provenance] = {}
     outlet = cleaned.dateline_outlet
     if outlet is not None:
         # A known domain names the outlet; a title-cased unknown one is a guess.
-        provenance["outlet"] = "stated" if outlet in KNOWN_OUTLETS.values() else "inferred"
+        provenance["outlet"] = "stated" if registry().by_name(outlet) else "inferred"
+    by_host = registry().by_host(url) if url else None
+    if by_host is not None:
+        outlet = by_host.name
+        provenance["outlet"] = "stated" if outlet == cleaned.dateline_outlet else "inferred"
     if cleaned.title is not None:
         provenance["title"] = "stated"
     if cleaned.date is not None:
@@ -229,15 +287,45 @@ def stated_metadata(cleaned: CleanedText) -> ArticleMeta:
     wires += [w for w in wires_cited(cleaned.paragraphs) if w not in wires]
     if wires:
         provenance["wires"] = "stated"
+    if cleaned.author is not None:
+        provenance["author"] = "stated"
+    note = None
+    if cleaned.date is not None and cleaned.date_is_update:
+        # Only a last-update time is printed: the publication was at or before it.
+        provenance["published"] = "inferred"
+        note = "published: only the last-update time ('Diperbarui') is printed"
     published, has_time = cleaned.date if cleaned.date is not None else (None, False)
+    if published is None and url is not None:
+        published = url_date(url)
+        if published is not None:
+            provenance["published"] = "inferred"
+    if url is not None:
+        provenance["url"] = "stated"
     return ArticleMeta(
+        url=url,
         outlet=outlet,
         title=cleaned.title,
         published=published,
         has_time=has_time,
         wires=tuple(wires) if wires else None,
         provenance=MappingProxyType(provenance),
+        note=note,
+        author=cleaned.author,
     )
+
+
+_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)(?:/|$)")
+
+
+def url_date(url: str) -> datetime | None:
+    """The day a ``/2024/05/14/`` URL path names (midnight WIB), if valid."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=WIB)
+    except ValueError:
+        return None
 
 
 def merge_metadata(entry: ArticleMeta | None, stated: ArticleMeta) -> ArticleMeta:
@@ -260,5 +348,61 @@ def merge_metadata(entry: ArticleMeta | None, stated: ArticleMeta) -> ArticleMet
         url=pick("url"),
         wires=pick("wires"),
         provenance=MappingProxyType(provenance),
-        note=entry.note,
+        note=entry.note if entry.note is not None else stated.note,
+        author=pick("author"),
+        added=entry.added,
     )
+
+
+# --- writing an entry -------------------------------------------------------
+
+
+def format_entry(article_id: str, meta: ArticleMeta) -> str:
+    """The TOML text of one ``[articles."id"]`` table; :func:`parse_metadata` reads it back.
+
+    A date without a time is written as a plain date (midnight WIB when read).
+    """
+    lines = [f"[articles.{_toml_string(article_id)}]"]
+    if meta.outlet is not None:
+        lines.append(f"outlet = {_toml_string(meta.outlet)}")
+    if meta.title is not None:
+        lines.append(f"title = {_toml_string(meta.title)}")
+    if meta.published is not None:
+        published = meta.published.isoformat() if meta.has_time else meta.published.date()
+        lines.append(f'published = "{published}"')
+    if meta.url is not None:
+        lines.append(f"url = {_toml_string(meta.url)}")
+    if meta.wires is not None:
+        lines.append(f"wires = [{', '.join(_toml_string(w) for w in meta.wires)}]")
+    if meta.author is not None:
+        lines.append(f"author = {_toml_string(meta.author)}")
+    if meta.added is not None:
+        lines.append(f"added = {_inline_added(meta.added)}")
+    provenance = [
+        f"{name} = {_toml_string(meta.provenance[name])}"
+        for name in FIELDS
+        if name in meta.provenance
+    ]
+    if provenance:
+        lines.append(f"provenance = {{ {', '.join(provenance)} }}")
+    if meta.note is not None:
+        lines.append(f"note = {_toml_string(meta.note)}")
+    return "\n".join(lines) + "\n"
+
+
+def _inline_added(added: Added) -> str:
+    parts = [
+        f"via = {_toml_string(added.via)}",
+        f"ref = {_toml_string(added.ref)}",
+        f"at = {added.at.isoformat()}",
+    ]
+    if added.by is not None:
+        parts.append(f"by = {_toml_string(added.by)}")
+    if added.feed is not None:
+        parts.append(f"feed = {_toml_string(added.feed)}")
+    return f"{{ {', '.join(parts)} }}"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset TOML accepts)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -5,7 +5,6 @@ Imported explicitly by the bot test modules (not a conftest: other suites own th
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 import time
@@ -37,6 +36,13 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    # reliab settings
+    "SEND_DEADLINE_SECONDS",
+    "THROTTLE_WINDOW_SECONDS",
+    "THROTTLE_USER_LIMIT",
+    "THROTTLE_CHAT_LIMIT",
+    "QUESTION_MAX_CHARS",
+    "QUESTION_MAX_TERMS",
     "QUERY_LOG_RETENTION_DAYS",  # qlog
 )
 
@@ -120,25 +126,16 @@ def log_rows(path: Path) -> list[dict[str, Any]]:
         db.close()
 
 
-async def wait_rows(path: Path, count: int, *, within: float = 10.0) -> list[dict[str, Any]]:
-    """The log rows once there are at least ``count`` (the bot logs after replying)."""
+def wait_rows(path: Path, count: int, *, within: float = 10.0) -> list[dict[str, Any]]:
+    """The log rows once there are at least ``count`` (blocking: in async tests run it
+    with ``asyncio.to_thread``)."""
     deadline = time.monotonic() + within
     while True:
         rows = log_rows(path)
         if len(rows) >= count or time.monotonic() >= deadline:
             assert len(rows) >= count, f"expected {count} log rows, got {rows}"
             return rows
-        await asyncio.sleep(0.02)
-
-
-def wait_rows_sync(path: Path, count: int, *, within: float = 10.0) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + within
-    while True:
-        rows = log_rows(path)
-        if len(rows) >= count or time.monotonic() >= deadline:
-            assert len(rows) >= count, f"expected {count} log rows, got {rows}"
-            return rows
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 def clean_env() -> dict[str, str]:

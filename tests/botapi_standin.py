@@ -28,9 +28,11 @@ import contextlib
 import copy
 import itertools
 import json
+import random
 import re
 import select
 import socket
+import sys
 import threading
 import time
 import unicodedata
@@ -773,6 +775,9 @@ class Call:
     # The client hung up before the answer (e.g. a long poll PTB cancelled on shutdown);
     # such errors reached nobody, so errors() leaves them out.
     abandoned: bool = False
+    # A failure the test asked for (inject_error, set_faults): "429", "500", "drop",
+    # "slow" (a slow but successful answer). errors() leaves them out too.
+    fault: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -784,6 +789,35 @@ class _Query:
     kind: str
     answered: bool = False
     answer: JSONDict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Random failures of one Bot API method, rolled per call (seeded, see ``set_faults``).
+
+    ``status`` maps an HTTP error code to its probability (429 answers carry a
+    ``retry_after`` drawn from ``retry_after``); ``drop`` closes the connection without
+    an answer, before the call takes effect; ``slow`` answers only after a delay drawn
+    from ``delay`` (the call takes effect at once, as a slow server's would).
+    """
+
+    status: tuple[tuple[int, float], ...] = ()
+    retry_after: tuple[int, int] = (1, 3)
+    drop: float = 0.0
+    slow: float = 0.0
+    delay: tuple[float, float] = (10.0, 12.0)
+
+
+class _Dropped(Exception):
+    """Close the connection without an answer."""
+
+
+_STATUS_TEXT = {
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 @dataclass
@@ -864,6 +898,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     standin: BotApiStandIn
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up (a bot process killed or stopped mid-request) is normal.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like api.telegram.org
@@ -916,9 +956,15 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             url = urlsplit(self.path)
             body = self._read_body()
-            status, payload = standin._dispatch(
-                url.path, self.headers.get("Content-Type", ""), body, url.query, self
-            )
+            try:
+                status, payload = standin._dispatch(
+                    url.path, self.headers.get("Content-Type", ""), body, url.query, self
+                )
+            except _Dropped:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             try:
                 self.send_response(status)
@@ -1004,6 +1050,8 @@ class BotApiStandIn:
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._injected: list[_InjectedError] = []
+        self._faults: dict[str, Faults] = {}
+        self._fault_rng = random.Random(0)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -1444,6 +1492,52 @@ class BotApiStandIn:
                 _InjectedError(method.lower(), code, description, parameters, count)
             )
 
+    def set_faults(self, method: str, faults: Faults | None, *, seed: int = 0) -> None:
+        """Fail ``method`` at random from now on (None: stop). Seeded, so a run repeats
+        (given the same order of calls)."""
+        with self._cond:
+            if faults is None:
+                self._faults.pop(method.lower(), None)
+            else:
+                self._faults[method.lower()] = faults
+            self._fault_rng = random.Random(seed)
+
+    def fault_counts(self) -> dict[str, int]:
+        """How many calls each kind of fault hit so far ("429", "500", "drop", "slow")."""
+        with self._cond:
+            counts: dict[str, int] = {}
+            for call in self._calls:
+                if call.fault is not None:
+                    counts[call.fault] = counts.get(call.fault, 0) + 1
+            return counts
+
+    def _roll_fault(self, method: str) -> tuple[str | None, ApiError | None, float]:
+        """(fault kind, error to answer with, delay) for one call; under the lock."""
+        faults = self._faults.get(method.lower())
+        if faults is None:
+            return None, None, 0.0
+        rng = self._fault_rng
+        roll = rng.random()
+        for code, probability in faults.status:
+            if roll < probability:
+                parameters = None
+                retry_after = rng.randint(*faults.retry_after)
+                if code == 429:
+                    parameters = {"retry_after": retry_after}
+                text = _STATUS_TEXT.get(code, "Internal Server Error")
+                return (
+                    str(code),
+                    ApiError(code, text.format(retry_after=retry_after), parameters),
+                    0.0,
+                )
+            roll -= probability
+        if roll < faults.drop:
+            return "drop", None, 0.0
+        roll -= faults.drop
+        if roll < faults.slow:
+            return "slow", None, rng.uniform(*faults.delay)
+        return None, None, 0.0
+
     # ------------------------------------------------------------------ observing
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -1462,7 +1556,7 @@ class BotApiStandIn:
     def errors(self) -> list[Call]:
         """Calls answered with an error the bot received. Tests usually assert ``== []``."""
         with self._cond:
-            return [c for c in self._calls if not c.ok and not c.abandoned]
+            return [c for c in self._calls if not c.ok and not c.abandoned and c.fault is None]
 
     def bot_messages(self, chat_id: int | None = None) -> list[JSONDict]:
         """Messages the bot sent (current state, after edits), oldest first."""
@@ -1571,6 +1665,7 @@ class BotApiStandIn:
         self, path: str, content_type: str, body: bytes, query: str, handler: _Handler
     ) -> tuple[int, JSONDict]:
         started = time.time()
+        fault: str | None = None
         match = _PATH_RE.match(path)
         method = match.group("method") if match else path
         params: JSONDict = {}
@@ -1585,15 +1680,28 @@ class BotApiStandIn:
             if implementation is None and method.lower() != "getupdates":
                 raise ApiError(404, "Not Found")
             with self._cond:
-                self._raise_injected(method)
-                if implementation is not None:
-                    result = implementation(self, params)
+                fault, fault_error, delay = self._roll_fault(method)
+                if fault_error is not None:
+                    raise fault_error
+                if fault != "drop":
+                    injected = self._take_injected(method)
+                    if injected is not None:
+                        fault = str(injected.code)
+                        raise injected
+                    if implementation is not None:
+                        result = implementation(self, params)
+            if fault == "drop":
+                raise _Dropped
+            if delay:
+                time.sleep(delay)
             if implementation is None:
                 # Outside the lock: a long poll parks on the condition instead.
                 result = self._get_updates(params, handler)
             error: ApiError | None = None
         except ApiError as exc:
             error = exc
+        except _Dropped:
+            error = ApiError(0, "connection dropped")
         except Exception as exc:  # a stand-in bug must not look like a network failure
             error = ApiError(500, f"Internal Server Error: stand-in failed: {exc!r}")
         abandoned = False
@@ -1609,9 +1717,12 @@ class BotApiStandIn:
                 error=error.description if error else None,
                 error_code=error.code if error else None,
                 abandoned=abandoned,
+                fault=fault,
             )
             self._calls.append(call)
             self._cond.notify_all()
+        if fault == "drop":
+            raise _Dropped
         if error is not None:
             payload: JSONDict = {
                 "ok": False,
@@ -1623,11 +1734,12 @@ class BotApiStandIn:
             return error.code, payload
         return 200, {"ok": True, "result": result}
 
-    def _raise_injected(self, method: str) -> None:
+    def _take_injected(self, method: str) -> ApiError | None:
         for injected in self._injected:
             if injected.method == method.lower() and injected.remaining > 0:
                 injected.remaining -= 1
-                raise ApiError(injected.code, injected.description, injected.parameters)
+                return ApiError(injected.code, injected.description, injected.parameters)
+        return None
 
     # ------------------------------------------------------------------ lookups
 

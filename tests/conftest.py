@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from retrieval import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
@@ -22,3 +26,11 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} is absent (a fresh clone has no ../shared)")
     return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def retriever(seeds_dir: Path) -> Retriever:
+    """One retriever over the seeds for the whole session (English off: deterministic)."""
+    from retrieval import Retriever
+
+    return Retriever.load(seeds_dir, english_dict=None)

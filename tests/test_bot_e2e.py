@@ -40,6 +40,7 @@ from tests.botapi_standin import (
     DEFAULT_USER_ID,
     BotApiStandIn,
     Call,
+    Faults,
     render_message_text,
 )
 
@@ -53,6 +54,7 @@ class RunningBot:
     settings: Settings
     caplog: pytest.LogCaptureFixture
     expected_error_logs: list[str] = field(default_factory=list)
+    expected_api_errors: list[int] = field(default_factory=list)  # codes "Telegram" sent
 
     @property
     def services(self) -> Services:
@@ -82,7 +84,7 @@ class RunningBot:
         return ack, edits[0] if edits else None
 
     async def rows(self, count: int) -> list[dict[str, Any]]:
-        return await wait_rows(self.log_path, count)
+        return await asyncio.to_thread(wait_rows, self.log_path, count)
 
     async def idle(self) -> None:
         """Wait until every update fetched so far is fully handled (handlers run
@@ -122,11 +124,18 @@ def standin() -> Iterator[BotApiStandIn]:
 
 
 @pytest.fixture
+def extra_env() -> dict[str, str]:
+    """More settings for one test's bot (override with ``parametrize("extra_env", ...)``)."""
+    return {}
+
+
+@pytest.fixture
 async def bot(
     standin: BotApiStandIn,
     tmp_path: Path,
     index_cache: Path,
     caplog: pytest.LogCaptureFixture,
+    extra_env: dict[str, str],
 ) -> AsyncIterator[RunningBot]:
     caplog.set_level(logging.INFO)
     # As in production (bot.logsetup): the per-request HTTP loggers stay quiet.
@@ -142,6 +151,7 @@ async def bot(
             "SEEDS_DIR": str(SEEDS_DIR),
             "INDEX_CACHE_DIR": str(index_cache),
             "ADMIN_USER_IDS": str(ADMIN_ID),
+            **extra_env,
         },
         env_file=None,
     )
@@ -169,7 +179,7 @@ async def bot(
             await app.post_shutdown(app)
         for name, level in noisy.items():
             logging.getLogger(name).setLevel(level)
-    assert standin.errors() == []
+    assert [c.error_code for c in standin.errors()] == running.expected_api_errors
     records = [r for when in ("setup", "call", "teardown") for r in caplog.get_records(when)]
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
     assert errors == running.expected_error_logs
@@ -226,12 +236,24 @@ async def test_private_question_gets_cited_answer(bot: RunningBot) -> None:
 
 async def test_out_of_corpus_question_is_declined(bot: RunningBot) -> None:
     call = await bot.say(OUT_OF_CORPUS)
-    assert call.result["text"] == render_message_text(texts.NO_ANSWER, "HTML")[0]
-    assert "/latest" in call.result["text"]
-    assert not [e for e in entities_of(call) if e["type"] in ("bold", "text_link")]
+    text = call.result["text"]
+    assert text.startswith(texts.DECLINE_HEAD)
+    assert "/latest" in text
+    assert not [e for e in entities_of(call) if e["type"] == "bold"]
     assert buttons(call) == []
+    # The decline still helps: the closest articles the retriever considered, linked.
+    found = bot.services.retriever.ask(OUT_OF_CORPUS)
+    assert found.hits and not found.answered
+    nearest = {h.article_id: h.source for h in found.hits}
+    assert texts.DECLINE_NEAREST in text
+    for source in list(nearest.values())[:3]:
+        assert f"{source.title} ({source.outlet}, " in text
+    links = {e["url"] for e in entities_of(call) if e["type"] == "text_link"}
+    assert links == {s.url for s in list(nearest.values())[:3] if s.url}
     (row,) = await bot.rows(1)
     assert (row["command"], row["query"], row["answered"]) == ("ask", OUT_OF_CORPUS, 0)
+    assert (row["outcome"], row["reason"]) == ("declined", found.reason)
+    assert row["reason"]
     assert row["article_id"] is None
     assert row["paragraph"] is None
 
@@ -287,7 +309,7 @@ async def test_tanya_without_words_gets_a_usage_hint(bot: RunningBot) -> None:
     assert call.result["text"].startswith("Tulis pertanyaan Anda")
     assert "/tanya " in call.result["text"]
     (row,) = await bot.rows(1)
-    assert (row["command"], row["answered"]) == ("usage", 0)
+    assert (row["command"], row["outcome"], row["answered"]) == ("usage", "command", 0)
 
 
 # --- /latest --------------------------------------------------------------------
@@ -309,14 +331,17 @@ async def test_latest_lists_newest_first(bot: RunningBot) -> None:
     dates = listed_dates(call.result["text"])
     assert len(dates) == 5
     assert dates == sorted(dates, reverse=True)
-    assert "VOI" in lines[1]  # 9 November 2023, the newest seed
-    assert len([e for e in entities_of(call) if e["type"] == "text_link"]) == 4  # kumparan: no URL
+    newest = bot.services.retriever.corpus.newest(5)
+    assert newest[0].source.outlet in lines[1]
+    assert newest[0].source.title in lines[1]
+    links = [e["url"] for e in entities_of(call) if e["type"] == "text_link"]
+    assert links == [a.source.url for a in newest if a.source.url]  # no URL, no link
     three = await bot.say("/latest 3")
     assert three.result["text"].splitlines()[1:] == lines[1:4]
     rows = await bot.rows(2)
-    assert [(r["command"], r["query"], r["answered"]) for r in rows] == [
-        ("latest", "", 1),
-        ("latest", "3", 1),
+    assert [(r["command"], r["query"], r["outcome"], r["reason"]) for r in rows] == [
+        ("latest", "", "command", None),
+        ("latest", "3", "command", None),
     ]
 
 
@@ -337,7 +362,7 @@ async def test_latest_with_a_bad_count_gets_usage(bot: RunningBot, arg: str) -> 
     call = await bot.say(f"/latest {arg}")
     assert call.result["text"].startswith("Pemakaian: /latest")
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("latest", arg, 0)
+    assert (row["command"], row["query"], row["reason"]) == ("latest", arg, "usage")
 
 
 # --- /sumber --------------------------------------------------------------------
@@ -373,7 +398,7 @@ async def test_sumber_on_a_bot_message_without_an_answer(bot: RunningBot) -> Non
         call = await bot.say("/sumber", reply_to_message_id=message.result["message_id"])
         assert call.result["text"] == texts.SUMBER_NOT_AN_ANSWER
     rows = await bot.rows(4)
-    assert [(r["command"], r["answered"]) for r in rows[2:]] == [("sumber", 0), ("sumber", 0)]
+    assert [(r["command"], r["reason"]) for r in rows[2:]] == [("sumber", "not_an_answer")] * 2
 
 
 async def test_sumber_alone_lists_sources_per_outlet(bot: RunningBot) -> None:
@@ -387,7 +412,7 @@ async def test_sumber_alone_lists_sources_per_outlet(bot: RunningBot) -> None:
     bolded = bold_texts(call.result["text"], entities_of(call))
     assert set(bolded) >= outlets
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("sumber", "", 1)
+    assert (row["command"], row["query"], row["reason"]) == ("sumber", "", None)
 
 
 async def test_sumber_with_words_lists_related_articles(bot: RunningBot) -> None:
@@ -397,7 +422,7 @@ async def test_sumber_with_words_lists_related_articles(bot: RunningBot) -> None
     assert "Rusia-China Kolaborasi Kembangkan Senjata Berteknologi Canggih" in lines[1]
     assert "Republika" in lines[1]
     (row,) = await bot.rows(1)
-    assert (row["command"], row["query"], row["answered"]) == ("sumber", "senjata canggih", 1)
+    assert (row["command"], row["query"], row["reason"]) == ("sumber", "senjata canggih", None)
 
 
 # --- buttons ----------------------------------------------------------------------
@@ -432,6 +457,8 @@ async def test_more_results_edits_in_place_and_sumber_follows(bot: RunningBot) -
         assert edit is not None
         assert edit.result["text"].startswith(f"Hasil lain {rank + 1} dari 5")
         assert not ack.params.get("text")
+        # The last result has no "Hasil lain" button.
+        assert ("Hasil lain" in [b["text"] for b in buttons(edit)]) is (rank < 4)
     ack, edit = await bot.press(message_id=message_id, data=render.more_callback_data(5))
     assert ack.params["text"] == texts.NO_MORE_RESULTS
     assert edit is None
@@ -540,17 +567,25 @@ async def test_stickers_edits_and_channel_posts_are_ignored(bot: RunningBot) -> 
 async def test_start_and_help(bot: RunningBot) -> None:
     private = await bot.say("/start")
     text = private.result["text"]
-    for needed in ("/tanya", "/latest", "/sumber", "/help", TRADE_QUESTION):
+    examples = bot.services.examples
+    assert examples  # derived from the loaded corpus's titles
+    for needed in ("/tanya", "/latest", "/sumber", "/help", *examples):
         assert needed in text
     assert "cukup kirim pertanyaan" in text
     group = await bot.say("/help@TanyaBeritaBot", chat_type="group")
     assert "sebut @TanyaBeritaBot dalam pesan" in group.result["text"]
     rows = await bot.rows(2)
-    assert [(r["command"], r["answered"]) for r in rows] == [("start", 1), ("help", 1)]
+    assert [(r["command"], r["outcome"]) for r in rows] == [
+        ("start", "command"),
+        ("help", "command"),
+    ]
 
 
 async def test_help_examples_are_answered(bot: RunningBot) -> None:
-    for i, question in enumerate(texts.EXAMPLE_QUESTIONS):
+    titles = {a.source.title for a in bot.services.retriever.corpus.articles}
+    assert bot.services.examples
+    for i, question in enumerate(bot.services.examples):
+        assert any(title and title in question for title in titles)
         call = await bot.say(question)
         assert bold_texts(call.result["text"], entities_of(call)), question
         row = (await bot.rows(i + 1))[i]
@@ -581,10 +616,10 @@ async def test_stats_for_admins_only(bot: RunningBot) -> None:
     assert OUT_OF_CORPUS in unanswered
     assert TRADE_QUESTION not in unanswered
     rows = await bot.rows(5)
-    assert [(r["command"], r["answered"]) for r in rows[2:]] == [
-        ("stats", 0),
-        ("stats", 0),
-        ("stats", 1),
+    assert [(r["command"], r["reason"]) for r in rows[2:]] == [
+        ("stats", "not_admin"),
+        ("stats", "private_only"),
+        ("stats", None),
     ]
 
 
@@ -608,10 +643,7 @@ async def test_a_broken_query_log_never_blocks_the_reply(bot: RunningBot) -> Non
         "query log: could not record a 'ask' row",
         "query log: could not record a 'latest' row",
     ]
-    for _ in range(200):  # the failed writes are logged after the replies went out
-        if len([r for r in bot.caplog.records if r.levelno >= logging.ERROR]) >= 2:
-            break
-        await asyncio.sleep(0.02)
+    await bot.idle()  # the failed writes are logged after the replies went out
     bot.expected_error_logs = expected
     assert log_rows(bot.log_path) == []
 
@@ -628,3 +660,184 @@ async def test_a_failing_handler_apologises(
     group = await bot.say("/tanya apa saja", chat_type="group")
     assert group.result["text"] == texts.ERROR_MESSAGE
     bot.expected_error_logs = ["error while handling an update"] * 2
+
+
+# --- faults: sends that survive, one row per question ------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_429_and_server_errors_are_retried_for_answers(bot: RunningBot) -> None:
+    bot.standin.inject_error("sendMessage", code=429, retry_after=1)
+    bot.standin.inject_error("sendMessage", code=500)
+    call = await bot.say(TRADE_QUESTION)
+    assert TRADE_FIGURE in call.result["text"]
+    failed = [c for c in bot.standin.calls("sendMessage") if not c.ok]
+    assert [c.error_code for c in failed] == [429, 500]
+    # The retry after the 429 waited for its retry_after.
+    assert bot.standin.calls("sendMessage")[1].time - failed[0].time >= 1.0
+    (row,) = await bot.rows(1)
+    assert (row["outcome"], row["answered"]) == ("answered", 1)
+    assert row["reply_message_id"] == call.result["message_id"]
+    assert len(bot.standin.bot_messages()) == 1
+
+
+async def test_a_dropped_connection_is_retried(bot: RunningBot) -> None:
+    bot.standin.set_faults("sendMessage", Faults(drop=1.0))
+    mark = bot.standin.mark()
+    bot.standin.send_text(TRADE_QUESTION)
+    await bot.standin.wait_for(
+        "sendMessage", lambda c: c.fault == "drop", after=mark, include_errors=True
+    )
+    bot.standin.set_faults("sendMessage", None)
+    call = await bot.standin.wait_for("sendMessage", after=mark)
+    assert TRADE_FIGURE in call.result["text"]
+    (row,) = await bot.rows(1)
+    assert row["outcome"] == "answered"
+
+
+@pytest.mark.parametrize("extra_env", [{"SEND_DEADLINE_SECONDS": "2"}])
+async def test_a_send_failing_past_the_deadline_still_gets_its_row(bot: RunningBot) -> None:
+    bot.standin.inject_error("sendMessage", code=500, count=1000)
+    bot.standin.send_text(TRADE_QUESTION)
+    (row,) = await bot.rows(1)
+    assert (row["outcome"], row["reason"], row["answered"]) == ("send_failed", "NetworkError", 0)
+    assert row["article_id"]  # what it would have shown
+    assert row["reply_message_id"] is None
+    attempts = bot.standin.calls("sendMessage")
+    assert len(attempts) >= 2 and attempts[-1].time - attempts[0].time <= 2.5
+
+
+async def test_a_slow_bot_api_still_gets_one_reply_and_its_row(bot: RunningBot) -> None:
+    # Slower than PTB's default 5 s read timeout: waited for, not sent twice.
+    bot.standin.set_faults("sendMessage", Faults(slow=1.0, delay=(6.0, 6.0)))
+    bot.standin.send_text(TRADE_QUESTION)
+    (row,) = await asyncio.to_thread(wait_rows, bot.log_path, 1, within=20)
+    assert row["outcome"] == "answered"
+    assert row["latency_ms"] >= 6000
+    assert len(bot.standin.bot_messages()) == 1
+
+
+async def test_a_blocked_chat_fails_once_and_later_work_is_skipped(bot: RunningBot) -> None:
+    bot.standin.set_blocked(OTHER_USER)
+    bot.standin.send_text(TRADE_QUESTION, user_id=OTHER_USER)
+    (row,) = await bot.rows(1)
+    assert (row["outcome"], row["reason"]) == ("send_failed", "Forbidden")
+    assert len(bot.standin.calls("sendMessage")) == 1  # a 403 is never retried
+    bot.standin.send_text(OUT_OF_CORPUS, user_id=OTHER_USER)
+    rows = await bot.rows(2)
+    assert (rows[1]["outcome"], rows[1]["reason"]) == ("send_failed", "ChatUnreachable")
+    assert len(bot.standin.calls("sendMessage")) == 1  # skipped: no second attempt
+    warnings = [r.getMessage() for r in bot.caplog.records if "could not reply" in r.getMessage()]
+    assert len(warnings) == 1
+    assert str(OTHER_USER) not in warnings[0]
+    # Unblocked, the user presses Start: the chat is reachable again.
+    bot.standin.set_blocked(OTHER_USER, False)
+    bot.expected_api_errors = [403]
+    call = await bot.say("/start", user_id=OTHER_USER)
+    assert call.result["text"].startswith("Halo!")
+    again = await bot.say(TRADE_QUESTION, user_id=OTHER_USER)
+    assert TRADE_FIGURE in again.result["text"]
+
+
+async def test_one_slow_question_does_not_stall_other_chats(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = bot.services.retriever
+    real_ask = retriever.ask
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def slow_ask(query: str, k: int = 5) -> Any:
+        if query == OUT_OF_CORPUS:  # held until the other chat has its answer
+            asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=10)
+        return real_ask(query, k)
+
+    monkeypatch.setattr(retriever, "ask", slow_ask)
+    mark = bot.standin.mark()
+    bot.standin.send_text(OUT_OF_CORPUS, user_id=OTHER_USER)
+    fast = await bot.say(TRADE_QUESTION)
+    assert TRADE_FIGURE in fast.result["text"]
+    assert not [
+        c for c in bot.standin.calls("sendMessage")[mark:] if c.params["chat_id"] == OTHER_USER
+    ]
+    release.set()
+    slow = await bot.standin.wait_for("sendMessage", lambda c: c.params["chat_id"] == OTHER_USER)
+    assert slow.result["text"].startswith(texts.DECLINE_HEAD)
+    await bot.rows(2)
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_the_apology_waits_out_a_429(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(query: str, k: int = 5) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.services.retriever, "ask", explode)
+    bot.standin.inject_error("sendMessage", code=429, retry_after=1)
+    call = await bot.say(TRADE_QUESTION)
+    assert call.result["text"] == texts.ERROR_MESSAGE
+    (row,) = await bot.rows(1)
+    assert (row["outcome"], row["reason"]) == ("error", "RuntimeError")
+    bot.expected_error_logs = ["error while handling an update"]
+
+
+async def test_the_error_handler_never_raises(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(query: str, k: int = 5) -> None:
+        raise RuntimeError("index exploded")
+
+    async def broken_send(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("not a TelegramError")
+
+    monkeypatch.setattr(bot.services.retriever, "ask", explode)
+    monkeypatch.setattr(type(bot.app.bot), "send_message", broken_send)
+    bot.standin.send_text(TRADE_QUESTION)
+    await bot.rows(1)
+    await bot.idle()
+    messages = [r.getMessage() for r in bot.caplog.records]
+    assert any("could not tell the user about the error: ValueError" in m for m in messages)
+    bot.expected_error_logs = ["error while handling an update"]
+
+
+# --- flood control, long questions, small edges -------------------------------------------
+
+
+@pytest.mark.parametrize("extra_env", [{"THROTTLE_USER_LIMIT": "3"}])
+async def test_a_flooding_user_is_told_once_and_others_are_unaffected(bot: RunningBot) -> None:
+    group: dict[str, Any] = {"chat_type": "group", "chat_id": DEFAULT_GROUP_ID}
+    for _ in range(6):
+        bot.standin.send_text(f"/tanya {TRADE_QUESTION}", **group)
+    asked = bot.standin.send_text(f"/tanya {TRADE_QUESTION}", user_id=OTHER_USER, **group)
+    other = await bot.standin.wait_for(
+        "sendMessage", lambda c: quoted_id(c) == asked["message"]["message_id"]
+    )
+    assert TRADE_FIGURE in other.result["text"]
+    rows = await bot.rows(7)
+    await bot.idle()
+    texts_sent = [c.result["text"] for c in bot.standin.calls("sendMessage")]
+    assert texts_sent.count(texts.SLOW_DOWN) == 1
+    assert sum(TRADE_FIGURE in t for t in texts_sent) == 4  # three for the flooder, one other
+    outcomes = sorted(r["outcome"] for r in rows)
+    assert outcomes == ["answered"] * 4 + ["throttled"] * 3
+
+
+async def test_a_long_question_is_cut_politely_and_logged_whole(bot: RunningBot) -> None:
+    question = TRADE_QUESTION + " " + "lorem ipsum dolor " * 60
+    call = await bot.say(question)
+    text = call.result["text"]
+    assert f"{bot.settings.question_max_chars} karakter pertamanya" in text
+    (row,) = await bot.rows(1)
+    assert row["query"] == question
+    assert row["outcome"] == "too_long"
+
+
+async def test_sumber_replying_to_someone_else_says_so(bot: RunningBot) -> None:
+    mark = bot.standin.mark()
+    human = bot.standin.send_text("pesan biasa", chat_type="group", user_id=OTHER_USER)
+    await bot.quiet_after(mark, chat_type="group")
+    call = await bot.say(
+        "/sumber", chat_type="group", reply_to_message_id=human["message"]["message_id"]
+    )
+    assert call.result["text"] == texts.SUMBER_NOT_THE_BOTS

@@ -70,9 +70,16 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "LOG_LEVEL": "debug",
         "WEBHOOK_SECRET": "abc_DEF-123",
         "ENGLISH_DICT": "/srv/dict/freedict-eng-ind",
+        # reliab settings
+        **{"SEND_DEADLINE_SECONDS": "30", "THROTTLE_WINDOW_SECONDS": "10"},
+        **{"THROTTLE_USER_LIMIT": "2", "THROTTLE_CHAT_LIMIT": "3"},
+        **{"QUESTION_MAX_CHARS": "100", "QUESTION_MAX_TERMS": "10"},
         "QUERY_LOG_RETENTION_DAYS": "90",
     }
     s = load_settings(env, None)
+    assert (s.send_deadline, s.throttle_window) == (30.0, 10.0)  # reliab settings
+    assert (s.throttle_user_limit, s.throttle_chat_limit) == (2, 3)
+    assert (s.question_max_chars, s.question_max_terms) == (100, 10)
     assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
     assert s.query_log_path == tmp_path / "q.sqlite3"
     assert s.query_log_secret == "s3cret"

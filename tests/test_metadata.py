@@ -3,21 +3,25 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retrieval.cleaning import CleanedText, clean_article
 from retrieval.dates import WIB
 from retrieval.metadata import (
     ArticleMeta,
+    format_entry,
     load_metadata,
     merge_metadata,
     parse_metadata,
     stated_metadata,
     wires_cited,
 )
-from retrieval.models import CorpusError
+from retrieval.models import Added, AddedVia, CorpusError
 
 SOURCE = "seeds/metadata.toml"
 IDS = ["004_x", "005_y"]
@@ -186,8 +190,8 @@ def test_date_without_offset() -> None:
 
 
 def test_unknown_field() -> None:
-    message = _error('[articles."004_x"]\nauthor = "Budi"')
-    assert 'articles."004_x".author: unknown field' in message
+    message = _error('[articles."004_x"]\nwriter = "Budi"')
+    assert 'articles."004_x".writer: unknown field' in message
 
 
 def test_unknown_provenance_value() -> None:
@@ -295,7 +299,7 @@ def test_stated_outlet_provenance() -> None:
     assert stated_metadata(_cleaned(dateline_outlet="Tempo")).provenance["outlet"] == "stated"
     # A title-cased unknown domain is only a guess at the outlet's name.
     assert (
-        stated_metadata(_cleaned(dateline_outlet="Beritasatu")).provenance["outlet"] == "inferred"
+        stated_metadata(_cleaned(dateline_outlet="Beritabaru")).provenance["outlet"] == "inferred"
     )
 
 
@@ -333,3 +337,151 @@ def test_merge_prefers_the_file_and_fills_gaps_from_the_text() -> None:
 def test_merge_without_entry_is_what_the_text_states() -> None:
     stated = stated_metadata(_cleaned(title="Judul"))
     assert merge_metadata(None, stated) == stated
+
+
+# --- author, added, and writing entries ----------------------------------------
+
+ADDED_ENTRY = """
+[articles."005_y"]
+title = "Judul"
+author = "Budi Santoso"
+provenance = { title = "stated", author = "stated" }
+
+[articles."005_y".added]  # the sub-table form works as well as the inline one
+via = "feed"
+ref = "https://contoh.id/a/1"
+at = 2026-12-02T04:40:00+07:00
+by = "admin-1"
+feed = "https://contoh.id/rss"
+"""
+
+
+def test_author_and_added() -> None:
+    meta = _parse(ADDED_ENTRY)["005_y"]
+    assert meta.author == "Budi Santoso"
+    assert meta.provenance["author"] == "stated"
+    assert meta.added == Added(
+        via="feed",
+        ref="https://contoh.id/a/1",
+        at=datetime(2026, 12, 2, 4, 40, tzinfo=WIB),
+        by="admin-1",
+        feed="https://contoh.id/rss",
+    )
+
+
+@pytest.mark.parametrize(
+    ("added", "field", "words"),
+    [
+        ('{ via = "email", ref = "x", at = 2026-12-02T04:40:00+07:00 }', "via", "expected one of"),
+        ('{ via = "url", at = 2026-12-02T04:40:00+07:00 }', "ref", "missing"),
+        ('{ via = "url", ref = "x", at = 2026-12-02T04:40:00 }', "at", "with an offset"),
+        ('{ via = "url", ref = "x", at = "kemarin" }', "at", "with an offset"),
+        ('{ via = "url", ref = "x", at = 2026-12-02T04:40:00Z, who = "a" }', "who", "unknown"),
+        ('{ via = "url", ref = "x", at = 2026-12-02T04:40:00Z, feed = "f" }', "feed", "only for"),
+        ('"yesterday"', None, "expected a table"),
+    ],
+)
+def test_added_errors_name_file_article_and_field(
+    added: str, field: str | None, words: str
+) -> None:
+    message = _error(f'[articles."004_x"]\nadded = {added}')
+    where = 'articles."004_x".added' + (f".{field}" if field else "")
+    assert where in message
+    assert words in message
+
+
+def test_author_needs_a_provenance() -> None:
+    message = _error('[articles."004_x"]\nauthor = "Budi"')
+    assert 'articles."004_x".provenance.author: missing (say where the author came from)' in message
+
+
+def test_format_entry_round_trips_the_seed_metadata(seed_meta: dict[str, ArticleMeta]) -> None:
+    text = "\n".join(format_entry(article_id, meta) for article_id, meta in seed_meta.items())
+    assert parse_metadata(text, source=SOURCE, article_ids=list(seed_meta)) == seed_meta
+
+
+def test_format_entry_writes_the_archive_fields() -> None:
+    meta = _parse(ADDED_ENTRY)["005_y"]
+    text = format_entry("005_y", meta)
+    assert text.startswith('[articles."005_y"]\n')
+    assert "at = 2026-12-02T04:40:00+07:00" in text  # a TOML date-time, not a string
+    assert _parse(text)["005_y"] == meta
+
+
+_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=40
+).filter(lambda t: t.strip() == t and t.strip())
+_WHEN = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(WIB)
+)
+
+
+ADDED_VIAS: tuple[AddedVia, ...] = ("file", "url", "feed")
+
+
+@st.composite
+def _metas(draw: st.DrawFn) -> ArticleMeta:
+    fields: dict[str, Any] = {}
+    for name in ("outlet", "title", "author", "note"):
+        if draw(st.booleans()):
+            fields[name] = draw(_TEXT)
+    if draw(st.booleans()):
+        fields["url"] = "https://contoh.id/" + draw(st.text("abc/-_", max_size=10))
+    if draw(st.booleans()):
+        fields["wires"] = tuple(draw(st.lists(_TEXT, max_size=3)))
+    if draw(st.booleans()):
+        fields["has_time"] = draw(st.booleans())
+        when = draw(_WHEN).replace(second=0, microsecond=0)
+        fields["published"] = when if fields["has_time"] else when.replace(hour=0, minute=0)
+    if draw(st.booleans()):
+        via = draw(st.sampled_from(ADDED_VIAS))
+        fields["added"] = Added(
+            via=via,
+            ref=draw(_TEXT),
+            at=draw(_WHEN),
+            by=draw(st.none() | _TEXT),
+            feed=draw(st.none() | _TEXT) if via == "feed" else None,
+        )
+    present = [n for n in ("outlet", "title", "published", "url", "wires", "author") if n in fields]
+    origins = st.sampled_from(["stated", "looked-up", "inferred"])
+    fields["provenance"] = MappingProxyType({n: draw(origins) for n in present})
+    return ArticleMeta(**fields)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_metas(), _TEXT)
+def test_parse_of_format_is_identity(meta: ArticleMeta, article_id: str) -> None:
+    text = format_entry(article_id, meta)
+    assert parse_metadata(text, source=SOURCE, article_ids=[article_id]) == {article_id: meta}
+
+
+def test_stated_metadata_author_and_update_date() -> None:
+    cleaned = _cleaned(author="Budi", date=(datetime(2024, 5, 14, tzinfo=WIB), False))
+    meta = stated_metadata(replace(cleaned, date_is_update=True))
+    assert meta.author == "Budi"
+    assert meta.provenance["author"] == "stated"
+    assert meta.provenance["published"] == "inferred"
+    assert meta.note is not None and "update" in meta.note
+
+
+def test_stated_metadata_with_a_url_hint() -> None:
+    meta = stated_metadata(_cleaned(), url="https://jateng.tribunnews.com/2024/05/14/judul")
+    assert meta.outlet == "Tribun Jateng"
+    assert meta.provenance["outlet"] == "inferred"
+    assert meta.published == datetime(2024, 5, 14, tzinfo=WIB)
+    assert meta.provenance["published"] == "inferred"
+    assert meta.url == "https://jateng.tribunnews.com/2024/05/14/judul"
+    # The host names the outlet even when the dateline credits a wire it quotes.
+    quoted = stated_metadata(_cleaned(dateline_outlet="Antara"), url="https://kompas.com/a")
+    assert quoted.outlet == "Kompas"
+    # A printed date wins over the URL's day; an unknown host leaves the dateline's outlet.
+    dated = _cleaned(dateline_outlet="Tempo", date=(datetime(2024, 5, 13, 9, 0, tzinfo=WIB), True))
+    kept = stated_metadata(dated, url="https://contoh.org/2024/05/14/x")
+    assert (kept.outlet, kept.published) == ("Tempo", datetime(2024, 5, 13, 9, 0, tzinfo=WIB))
+
+
+def test_merge_keeps_the_entry_author_and_added() -> None:
+    entry = _parse(ADDED_ENTRY)["005_y"]
+    merged = merge_metadata(entry, stated_metadata(_cleaned(author="Orang Lain")))
+    assert merged.author == "Budi Santoso"
+    assert merged.added == entry.added

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot import listings, render, texts
 from bot.querylog import Stats
 from retrieval.dates import WIB
-from retrieval.models import Article, Source
+from retrieval.models import Answer, Article, Source
 from tests.bot_fixtures import bold_texts, elsewhere, make_hit, parse_html
 from tests.botapi_standin import render_message_text, utf16_len
 
@@ -259,18 +259,47 @@ def test_latest_lists_date_outlet_title_and_link() -> None:
 
 @pytest.mark.parametrize("group", [False, True])
 def test_help_is_valid_and_mentions_the_commands(group: bool) -> None:
-    text, _ = parse_html(texts.render_help("TanyaBeritaBot", group=group))
+    examples = ["Apa isi berita “<Judul> & co”?"]
+    text, _ = parse_html(render.render_help("TanyaBeritaBot", group=group, examples=examples))
     for command in ("/tanya", "/latest", "/sumber", "/help"):
         assert command in text
+    assert examples[0] in text
     assert ("@TanyaBeritaBot dalam pesan" in text) is group
+    bare, _ = parse_html(render.render_help(None, group=group, examples=[]))
+    assert "Contoh pertanyaan" not in bare
+
+
+def test_decline_names_the_closest_articles_and_missing_words() -> None:
+    hits = (
+        make_hit(article_id="a1", title="Judul <satu>", url="https://example.org/1"),
+        make_hit(article_id="a1", paragraph=3, title="Judul <satu>"),
+        make_hit(article_id="a2", title="Judul dua", outlet="Tempo", url=None),
+    )
+    found = Answer("Siapa presiden Prancis?", False, hits, reason="no-match", missing=("Prancis",))
+    text, entities = parse_html(render.render_decline(found))
+    lines = text.splitlines()
+    assert lines[0] == texts.DECLINE_HEAD
+    assert "“Prancis”" in lines[1]
+    nearest = [line for line in lines if line.startswith("• ")]
+    assert nearest == [
+        "• Judul <satu> (Republika, 17 Desember 2021)",
+        "• Judul dua (Tempo, 17 Desember 2021)",
+    ]
+    assert [e["url"] for e in entities if e["type"] == "text_link"] == ["https://example.org/1"]
+    bare, _ = parse_html(render.render_decline(Answer("?", False, ())))
+    assert "Artikel terdekat" not in bare
 
 
 def test_fixed_texts_and_usages_are_valid_html() -> None:
     for markup in (
-        texts.NO_ANSWER,
+        render.render_decline(Answer("x", False, ())),
         texts.USAGE_LATEST,
-        texts.usage_tanya(),
-        texts.usage_mention("TanyaBeritaBot"),
+        render.usage_tanya("Apa <itu>?"),
+        render.usage_mention("TanyaBeritaBot", "Apa & siapa?"),
+        render.cut_note(chars=512),
+        render.cut_note(terms=64),
+        texts.SLOW_DOWN,
+        texts.SUMBER_NOT_THE_BOTS,
         texts.SUMBER_NOT_AN_ANSWER,
         texts.NOT_ADMIN,
         texts.ERROR_MESSAGE,

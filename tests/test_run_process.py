@@ -5,6 +5,7 @@ Each process is bounded: every wait has a timeout and a finalizer always kills i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -31,7 +32,7 @@ from tests.bot_fixtures import (
     TRADE_QUESTION,
     clean_env,
     log_rows,
-    wait_rows_sync,
+    wait_rows,
 )
 from tests.botapi_standin import DEFAULT_GROUP_ID, BotApiStandIn, Call
 
@@ -154,13 +155,13 @@ def test_conversation_then_clean_sigterm(bot_process: BotProcess) -> None:
 
     # Out of the corpus: a polite decline, no paragraph.
     declined = bot.say(OUT_OF_CORPUS)
-    assert declined.result["text"].startswith(texts.NO_ANSWER.splitlines()[0])
+    assert declined.result["text"].startswith(texts.DECLINE_HEAD)
 
     # Hostile input still gets a valid reply and is logged verbatim.
     hostile = "<script>&amp;</script>'; DROP TABLE queries;--\u202e😀\x00 " + "x" * 3900
     survived = bot.say(hostile)
     assert survived.result["text"]
-    rows = wait_rows_sync(bot.log_path, 5)
+    rows = wait_rows(bot.log_path, 5)
     assert [r["command"] for r in rows] == ["ask", "latest", "sumber", "ask", "ask"]
     assert rows[-1]["query"] == hostile
     assert bot.say("/help").result["text"].startswith("Halo!")  # still alive
@@ -177,19 +178,24 @@ def test_conversation_then_clean_sigterm(bot_process: BotProcess) -> None:
     assert len(log_rows(bot.log_path)) == 6
 
 
-def test_sigint_exits_0_and_debug_logs_hide_the_token(
+def test_sigint_exits_0_and_debug_logs_hide_the_token_and_user_ids(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
+    user_id, username = 987654321, "rahasia_pengguna"
     env = bot_env(standin, tmp_path, LOG_LEVEL="DEBUG")
     for bot in start(standin, tmp_path, [], env):
         wait_until_started(bot)
-        assert TRADE_FIGURE in bot.say(TRADE_QUESTION).result["text"]
+        reply = bot.say(TRADE_QUESTION, user_id=user_id, username=username, first_name="Siti")
+        assert TRADE_FIGURE in reply.result["text"]
+        wait_rows(bot.log_path, 1)
         assert bot.stop(signal.SIGINT) == 0
         output = bot.text_output()
-        assert "DEBUG telegram.ext.ExtBot: Calling Bot API endpoint `sendMessage`" in output
+        assert "DEBUG bot.services: ask by " in output  # the bot's own line, pseudonymous
         assert "Traceback" not in output
         assert standin.token not in output
         assert standin.token.split(":")[1] not in output
+        for raw in (str(user_id), username, "Siti", TRADE_QUESTION):
+            assert raw not in output
 
 
 def test_without_a_token_exits_2_with_one_line(standin: BotApiStandIn, tmp_path: Path) -> None:
@@ -261,3 +267,103 @@ def test_webhook_mode_checks_the_secret_and_answers(standin: BotApiStandIn, tmp_
         assert standin.token not in output
         assert secret not in output
         assert "Traceback" not in output
+
+
+def test_sigterm_during_a_burst_finishes_and_logs_every_reply(
+    bot_process: BotProcess,
+) -> None:
+    bot = bot_process
+    wait_until_started(bot)
+    bot.say("/help")
+    for i in range(30):
+        bot.standin.send_text(TRADE_QUESTION, user_id=600_000 + i)
+    bot.standin.wait_for_sync("sendMessage", after=bot.standin.mark(), timeout=WAIT)
+    assert bot.stop(signal.SIGTERM) == 0
+    replies = [c for c in bot.standin.calls("sendMessage") if c.ok]
+    rows = log_rows(bot.log_path)
+    assert len(rows) == len(replies)
+    assert {r["reply_message_id"] for r in rows} == {c.result["message_id"] for c in replies}
+    output = bot.text_output()
+    assert "Event loop is closed" not in output
+    assert "Traceback" not in output
+
+
+def test_another_instance_polling_is_one_line_and_exit_2(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    standin.inject_error(
+        "getUpdates",
+        code=409,
+        description="Conflict: terminated by other getUpdates request; make sure that only"
+        " one bot instance is running",
+        count=1000,
+    )
+    for bot in start(standin, tmp_path, [], bot_env(standin, tmp_path)):
+        assert bot.proc.wait(timeout=2 * WAIT) == 2
+        output = bot.text_output()
+        assert "Traceback" not in output
+        errors = [line for line in output.splitlines() if line.startswith("tanyaberita: error:")]
+        assert len(errors) == 1 and "409 Conflict" in errors[0]
+
+
+def test_a_failing_command_menu_is_only_a_warning(standin: BotApiStandIn, tmp_path: Path) -> None:
+    standin.inject_error("setMyCommands", code=400, description="Bad Request: nope", count=2)
+    for bot in start(standin, tmp_path, [], bot_env(standin, tmp_path)):
+        wait_until_started(bot)
+        assert TRADE_FIGURE in bot.say(TRADE_QUESTION).result["text"]
+        assert bot.stop() == 0
+        output = bot.text_output()
+        assert output.count("could not set the command menu") == 2
+        assert "Traceback" not in output and "Event loop is closed" not in output
+
+
+def raw_post(port: int, headers: dict[str, str], body: bytes = b"") -> int:
+    """Send headers (and maybe a body) by hand; the status the server answers with."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+    try:
+        conn.putrequest("POST", "/tanyaberita/hook")
+        for key, value in headers.items():
+            conn.putheader(key, value)
+        conn.endheaders(body or None)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_webhook_checks_the_secret_before_the_body_and_caps_it(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    port, secret = free_port(), "webhook_SECRET-123"
+    env = bot_env(standin, tmp_path, WEBHOOK_SECRET=secret)
+    args = ["--webhook-url", "https://bot.example.test/tanyaberita/hook", "--port", str(port)]
+    for bot in start(standin, tmp_path, args, env):
+        standin.wait_for_sync("setWebhook", timeout=WAIT)
+        json_headers = {"Content-Type": "application/json"}
+        huge = {**json_headers, "Content-Length": str(95 * 1024 * 1024)}
+        deadline = time.monotonic() + WAIT
+        while True:  # the listener comes up just after setWebhook
+            try:
+                # 95 MB announced, none sent: answered on the headers alone.
+                status = raw_post(port, {**huge, "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                break
+            except OSError:
+                assert time.monotonic() < deadline, bot.text_output()
+                time.sleep(0.1)
+        assert status == 403
+        assert raw_post(port, huge) == 403
+        right = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        assert raw_post(port, {**huge, **right}) == 413
+        chunked = {**json_headers, **right, "Transfer-Encoding": "chunked"}
+        big = b"x" * (2 * 1024 * 1024)
+        body = f"{len(big):x}\r\n".encode() + big + b"\r\n0\r\n\r\n"
+        with contextlib.suppress(OSError):  # the server may hang up mid-body instead
+            assert raw_post(port, chunked, body) in (400, 413)
+        update = standin.send_text(TRADE_QUESTION)
+        mark = standin.mark()
+        assert post_update(f"http://127.0.0.1:{port}/tanyaberita/hook", update, secret) == 200
+        reply = standin.wait_for_sync("sendMessage", after=mark, timeout=WAIT)
+        assert TRADE_FIGURE in reply.result["text"]
+        assert bot.stop() == 0
+        assert "Traceback" not in bot.text_output()
