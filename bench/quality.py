@@ -170,7 +170,7 @@ def retriever_for(name: str, english: EnglishDictionary | None) -> Retriever | N
     corpus = load_mixed(name)
     if corpus is None:
         return None
-    return Retriever.from_corpus(corpus, cache_dir=CACHE / f"index-{name}", english=english)
+    return Retriever.from_corpus(corpus, english=english)
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,31 +293,43 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from retrieval import Retriever, cache
-    from retrieval.index import IndexSettings, corpus_fingerprint
+    from bot.progress import progress
+    from retrieval import Retriever
+    from retrieval.cache import CacheWriteError, cache_path, corpus_dir
+    from retrieval.retriever import cache_status
 
-    corpus = _corpus(args)
-    settings = IndexSettings()
-    fingerprint = corpus_fingerprint(corpus, settings)
-    path = cache.cache_path(args.cache_dir, fingerprint)
-    paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
-    archived = sum(1 for a in corpus.articles if a.added is not None)
     if args.check:
-        try:
-            cache.load(args.cache_dir, fingerprint, settings, corpus)
-            state = "fresh"
-        except cache.StaleCache:
-            state = "stale or missing (the next start rebuilds it)"
+        corpus = _corpus(args)
+        path, fresh = cache_status(args.seeds, args.cache_dir, archive_dir=args.archive)
+        state = "fresh" if fresh else "stale or missing (the next start rebuilds it)"
+        paragraphs = sum(len(a.paragraphs) for a in corpus.articles)
+        archived = sum(1 for a in corpus.articles if a.added is not None)
         print(
             f"corpus ok: {len(corpus.articles)} articles ({archived} from the archive),"
             f" {paragraphs} paragraphs"
         )
         print(f"index cache {path}: {state}")
         return 0
-    index = Retriever.from_corpus(corpus, cache_dir=args.cache_dir).index
+    try:
+        with progress("indexing") as bar:
+            retriever = Retriever.load(
+                args.seeds,
+                cache_dir=args.cache_dir,
+                english_dict=None,
+                archive_dir=args.archive,
+                progress=bar,
+                strict_cache=True,
+                verify_files=True,
+            )
+    except CacheWriteError as exc:
+        raise CliError(str(exc), code=1) from None
+    for warning in retriever.corpus.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    index = retriever.index
+    path = cache_path(corpus_dir(args.cache_dir, args.seeds, args.archive), index.fingerprint)
     pairs = sum(len(v) for v in index.duplicates.values()) // 2
     print(
-        f"indexed {len(corpus.articles)} articles, {len(index)} paragraphs, "
+        f"indexed {len(retriever.corpus.articles)} articles, {len(index)} paragraphs, "
         f"{len(index.vocabulary)} terms, {pairs} near-duplicate pairs -> {path}"
     )
     return 0

@@ -263,8 +263,7 @@ def highlight(index: Index, text: str, weights: dict[int, float]) -> str:
     spans = sentence_spans(text) or [(0, len(text))]
     best, best_mass = spans[0], 0.0
     for start, end in spans:
-        cols = {index.vocabulary.get(t) for t in index.analyzer.document_terms(text[start:end])}
-        mass = sum(weights.get(c, 0.0) for c in cols if c is not None)
+        mass = sum(weights.get(c, 0.0) for c in index.term_columns(text[start:end]))
         if mass > best_mass:
             best, best_mass = (start, end), mass
     return text[best[0] : best[1]]

@@ -99,13 +99,8 @@ class QueryPlan:
 
 
 def postings(index: Index, col: int) -> npt.NDArray[np.int64]:
-    """Sorted rows holding term ``col``: ``index.postings`` when the index has
-    it, else read from its CSC matrix (the layout before that method)."""
-    method = getattr(index, "postings", None)
-    if method is not None:
-        return np.asarray(method(col), dtype=np.int64)
-    matrix = index.matrix
-    return np.asarray(matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]], dtype=np.int64)
+    """Sorted rows holding term ``col``."""
+    return np.asarray(index.postings(col), dtype=np.int64)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval import cache
@@ -10,60 +11,45 @@ from retrieval.answer import AnswerPolicy, CorpusStats, answer, make_hit
 from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.followup import FollowUp, answer_followup
-from retrieval.index import Index, IndexSettings, corpus_fingerprint
+from retrieval.index import Index, IndexSettings, Progress
 from retrieval.models import Answer, Article, Corpus, Hit
 from retrieval.query import QueryPlan, Vocabulary, plan_query
 
 log = logging.getLogger(__name__)
 
 
+def _read_corpus(seeds_dir: Path, archive_dir: Path | None) -> Corpus:
+    return load_corpus(seeds_dir, archive_dir)
+
+
 class Retriever:
     def __init__(
         self,
-        corpus: Corpus,
         index: Index,
         policy: AnswerPolicy | None = None,
         english: EnglishDictionary | None = None,
     ) -> None:
-        self.corpus = corpus
         self.index = index
+        self.corpus = index.corpus
         self.policy = policy or AnswerPolicy()
         self.english = english
         self._vocab = Vocabulary(index, english, self.policy.planning)
         self._stats = CorpusStats(index, self.policy)
-        self._rows = {
-            (corpus.articles[r.article].id, r.number): row for row, r in enumerate(index.refs)
-        }
+        self._positions: dict[str, int] | None = None  # article id -> position
+        self._source: tuple[Path, Path | None, IndexSettings] | None = None
 
     @classmethod
     def from_corpus(
         cls,
         corpus: Corpus,
         *,
-        cache_dir: Path | None = None,
         settings: IndexSettings | None = None,
         policy: AnswerPolicy | None = None,
         english: EnglishDictionary | None = None,
+        progress: Progress | None = None,
     ) -> Retriever:
-        """Index a corpus, reusing a fresh cache and rebuilding a stale one."""
-        settings = settings or IndexSettings()
-        if cache_dir is None:
-            return cls(corpus, Index.build(corpus, settings), policy, english)
-        fingerprint = corpus_fingerprint(corpus, settings)
-        try:
-            index = cache.load(cache_dir, fingerprint, settings, corpus)
-            log.debug("index loaded from cache %s", cache_dir)
-        except cache.StaleCache as why:
-            if cache.cache_path(cache_dir, fingerprint).exists():
-                log.warning("index cache ignored and rebuilt: %s", why)
-            index = Index.build(corpus, settings)
-            try:
-                cache.save(index, cache_dir)
-                cache.prune(cache_dir, keep=fingerprint)
-            except OSError as exc:
-                # A read-only disk costs start-up time, never the answer.
-                log.warning("could not write index cache in %s: %s", cache_dir, exc)
-        return cls(corpus, index, policy, english)
+        """Index a corpus in memory."""
+        return cls(Index.build(corpus, settings, progress=progress), policy, english)
 
     @classmethod
     def load(
@@ -75,20 +61,55 @@ class Retriever:
         policy: AnswerPolicy | None = None,
         english_dict: Path | None = DEFAULT_DICT,
         archive_dir: Path | None = None,
+        progress: Progress | None = None,
+        strict_cache: bool = False,
+        verify_files: bool = False,
     ) -> Retriever:
-        """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index.
-
-        Raises CorpusError.
+        """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index,
+        from a fresh cache in ``cache_dir`` when there is one (reading no
+        article file), else by cleaning and indexing it and saving the cache.
+        Raises CorpusError; with ``strict_cache``, also CacheWriteError when the
+        cache cannot be written (otherwise that only costs start-up time).
+        A cache is judged fresh from the folders' stamp; ``verify_files``
+        checks every file instead (see ``files_changed`` for a later check).
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
         """
-        corpus = load_corpus(seeds_dir, archive_dir)
         english = EnglishDictionary.load(english_dict) if english_dict else None
         log.info("English questions: %s", "on" if english else "off (no dictionary)")
-        return cls.from_corpus(
-            corpus, cache_dir=cache_dir, settings=settings, policy=policy, english=english
+        settings = settings or IndexSettings()
+        if cache_dir is None:
+            corpus = _read_corpus(seeds_dir, archive_dir)
+            return cls.from_corpus(
+                corpus, settings=settings, policy=policy, english=english, progress=progress
+            )
+        index = load_index(
+            seeds_dir,
+            cache_dir,
+            settings=settings,
+            archive_dir=archive_dir,
+            progress=progress,
+            strict_cache=strict_cache,
+            verify_files=verify_files,
         )
+        retriever = cls(index, policy, english)
+        retriever._source = (seeds_dir, archive_dir, settings)
+        return retriever
+
+    def files_changed(self) -> bool:
+        """Whether the corpus files (every one's size and mtime) differ from
+        those this index was built from: the lazy half of a fast start. False
+        for a retriever not loaded from folders with a cache."""
+        if self._source is None or not self.index.fingerprint:
+            return False
+        seeds_dir, archive_dir, settings = self._source
+        return cache.raw_fingerprint(seeds_dir, settings, archive_dir) != self.index.fingerprint
+
+    def add_articles(self, articles: Sequence[Article]) -> Retriever:
+        """A retriever that also knows ``articles`` (a delta segment; costs
+        only their analysis). Its answers equal a full rebuild's."""
+        return Retriever(self.index.extend(articles), self.policy, self.english)
 
     def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
         """Answer a question; with ``context``, as a follow-up to that exchange."""
@@ -107,8 +128,12 @@ class Retriever:
 
         Raises KeyError when the corpus no longer holds that paragraph.
         """
-        row = self._rows[(article_id, paragraph)]
-        return make_hit(self.index, self.corpus, row, 0.0, {})
+        if self._positions is None:
+            self._positions = {a.id: i for i, a in enumerate(self.corpus.articles)}
+        lo, hi = self.index.article_rows(self._positions[article_id])
+        if not 1 <= paragraph <= hi - lo:
+            raise KeyError((article_id, paragraph))
+        return make_hit(self.index, self.corpus, lo + paragraph - 1, 0.0, {})
 
     def related_articles(self, query: str, k: int = 5) -> list[tuple[Article, float]]:
         """Articles most relevant to the words, best first (by their best paragraph)."""
@@ -117,3 +142,82 @@ class Retriever:
             best[h.article_id] = max(best.get(h.article_id, 0.0), h.score)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
         return [(self.corpus.article(a), s) for a, s in ranked]
+
+
+def cache_status(
+    seeds_dir: Path,
+    cache_dir: Path,
+    *,
+    settings: IndexSettings | None = None,
+    archive_dir: Path | None = None,
+) -> tuple[Path, bool]:
+    """Where this corpus's cache is, and whether it is fresh (loadable)."""
+    settings = settings or IndexSettings()
+    folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+    try:
+        cache.load(folder, fingerprint, settings)
+        fresh = True
+    except cache.StaleCache:
+        fresh = False
+    return cache.cache_path(folder, fingerprint), fresh
+
+
+def load_index(
+    seeds_dir: Path,
+    cache_dir: Path,
+    *,
+    settings: IndexSettings | None = None,
+    archive_dir: Path | None = None,
+    progress: Progress | None = None,
+    strict_cache: bool = False,
+    verify_files: bool = False,
+) -> Index:
+    """The index of a corpus folder (its corpus is ``index.corpus``): loaded
+    from a fresh cache, else rebuilt and saved (pruning only this corpus's
+    older caches).
+
+    Freshness is judged from the folders' stamp (mtimes and entry counts), so
+    a cold start stats no article file; ``verify_files`` checks every file's
+    size and mtime instead (``tanyaberita index`` does)."""
+    settings = settings or IndexSettings()
+    folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    stamp = cache.folder_stamp(seeds_dir, settings, archive_dir)
+    if not verify_files:
+        known = cache.stamped_fingerprint(folder, stamp)
+        if known is not None:
+            try:
+                return cache.load(folder, known, settings)
+            except cache.StaleCache:
+                pass
+    fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+    try:
+        index = cache.load(folder, fingerprint, settings)
+        log.debug("index loaded from cache %s", folder)
+        _remember(folder, stamp, fingerprint, strict_cache)
+        return index
+    except cache.StaleCache as why:
+        if cache.cache_path(folder, fingerprint).exists():
+            log.warning("index cache ignored and rebuilt: %s", why)
+    corpus = _read_corpus(seeds_dir, archive_dir)
+    index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
+    try:
+        cache.save(index, folder)
+        cache.prune(folder, keep=fingerprint)
+    except cache.CacheWriteError as exc:
+        if strict_cache:
+            raise
+        # A read-only disk costs start-up time, never the answer.
+        log.warning("%s", exc)
+        return index
+    _remember(folder, stamp, fingerprint, strict_cache)
+    return index
+
+
+def _remember(folder: Path, stamp: str, fingerprint: str, strict: bool) -> None:
+    try:
+        cache.remember_stamp(folder, stamp, fingerprint)
+    except cache.CacheWriteError as exc:
+        if strict:
+            raise
+        log.warning("%s", exc)

@@ -78,8 +78,15 @@ def words(text: str) -> Iterator[str]:
     Reduplicated words stay whole (their stem is the base word); other
     hyphenated compounds ("rusia-china", "asia-pasifik") split into parts.
     """
-    for match in _WORD.finditer(text):
-        token = match.group().replace("'", "")
+    tokens = _WORD.findall(text)
+    if "-" not in text and "'" not in text:
+        return iter(tokens)  # the common case: no joined words at all
+    return _joined(tokens)
+
+
+def _joined(tokens: list[str]) -> Iterator[str]:
+    for raw in tokens:
+        token = raw.replace("'", "")
         if "-" not in token:
             yield token
             continue

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
-from retrieval.analyzer import Analyzer, AnalyzerSettings, _root_words, apply_aliases
+from retrieval.affixes import affix_root
+from retrieval.analyzer import Analyzer, AnalyzerSettings, StemmerName, _root_words, apply_aliases
 from retrieval.colloquial import standard_root
 from retrieval.lexicon import ALIASES, QUERY_FUNCTION_WORDS
 from retrieval.typo import correct, max_edits
@@ -105,3 +108,46 @@ def test_typo_correction_is_close_and_deterministic():
     assert correct("vxxxn", vocabulary) is None
     assert correct("xaksin", vocabulary) is None  # first letter must match
     assert max_edits("abc") == 0
+
+
+def test_dictionary_lemmas_keep_roots_sastrawi_over_stems(analyzer):
+    # simplemma's lemma first: "dibantah" is "bantah", not Sastrawi's "ban".
+    assert analyzer.stem("dibantah") == "bantah"
+    sastrawi = Analyzer(AnalyzerSettings(stemmer="sastrawi"))
+    assert sastrawi.stem("dibantah") == "ban"
+    # Words simplemma does not know still lose their affixes (Sastrawi's rules).
+    assert analyzer.stem("pertemuan") == analyzer.stem("menemui") == "temu"
+
+
+def test_analysis_version_follows_every_setting():
+    versions = {
+        Analyzer(AnalyzerSettings(stemmer=s, aliases=a)).version
+        for s in get_args(StemmerName)
+        for a in (True, False)
+    }
+    assert len(versions) == 2 * len(get_args(StemmerName))
+    assert Analyzer().version == Analyzer(AnalyzerSettings()).version
+
+
+def test_one_stemmer_per_kind_is_shared():
+    first, second = Analyzer(), Analyzer()
+    assert first._table is second._table
+    second.prime([("kata-uji-priming", "uji")])
+    assert first.stem("kata-uji-priming") == "uji"
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("memukul", "pukul"),
+        ("menulis", "tulis"),
+        ("menyapu", "sapu"),
+        ("mengirim", "kirim"),
+        ("membaca", "baca"),
+        ("keterlibatan", "libat"),
+        ("diperbaiki", "baik"),
+        ("rosoboronexport", None),  # no root inside: the word stays
+    ],
+)
+def test_affix_rules_strip_only_down_to_a_root_word(word, root):
+    assert affix_root(word, _root_words().__contains__) == root
