@@ -33,7 +33,7 @@ import numpy as np
 
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
-from retrieval.qtype import has_type
+from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, postings
 from retrieval.text import sentence_spans
 
@@ -217,6 +217,23 @@ def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
     return [w / total for w in weights] if total else None
 
 
+def holds_type(index: Index, row: int, plan: QueryPlan, ev: Evidence) -> bool:
+    """Whether paragraph ``row`` holds the kind of answer the plan asks for.
+    A news lead reports what happened on its article's date: for a "kapan"
+    question whose every word the lead says, the lead of a dated article
+    holds the date (the one its citation shows)."""
+    assert plan.answer_type is not None
+    if has_type(index.text(row), plan.answer_type):
+        return True
+    ref = index.refs[row]
+    return (
+        plan.answer_type == "date"
+        and ref.number == 1
+        and all(share == 1.0 for share in ev.shares)
+        and index.corpus.articles[ref.article].source.published is not None
+    )
+
+
 def rank(
     index: Index,
     plan: QueryPlan,
@@ -237,7 +254,7 @@ def rank(
         if local is not None:
             mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
-        if plan.answer_type and has_type(index.text(row), plan.answer_type):
+        if plan.answer_type and holds_type(index, row, plan, ev):
             value *= 1.0 + policy.type_boost
         if not ev.grounded or not ev.focus_here:
             value *= policy.ungrounded_factor
@@ -338,6 +355,9 @@ def answer_plan(
     in the best paragraph on its own too."""
     if not plan.words:
         return Answer(query, False, (), reason="no-informative-words")
+    if not plan.unknown and all(is_time_word(g.word) for g in plan.groups):
+        # "tahun 2023?": a time without a subject matches anything of that time.
+        return Answer(query, False, (), reason="no-subject")
     cut = (stats or CorpusStats(index, policy)).content_idf
     ranked = rank(index, plan, k, policy, cut, boost)
     weights = plan.weights
