@@ -42,7 +42,10 @@ from retrieval.text import sentence_spans
 class AnswerPolicy:
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     # Share of the query's mass the best paragraph must cover to be answered.
-    min_coverage: float = 0.5
+    min_coverage: float = 0.6
+    # The same for an English question: a dictionary's translations cover
+    # less of news prose's wording.
+    min_coverage_english: float = 0.5
     # Share of the content words' mass (names aside) it must cover, unless
     # the paragraph holds at least ``names_together`` of the question's names.
     min_content: float = 0.5
@@ -130,6 +133,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     shares: list[float] = []
     name_units: set[int] = set()
     names: list[tuple[int, str, bool, bool, bool]] = []
+    titles: set[str] = {g.word for g in plan.groups if g.title}
     focus_here = plan.focus is None
     for group in plan.groups:
         here = in_lead = in_article = False
@@ -160,10 +164,12 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
             away = policy.context_weight if in_lead else policy.content_context
             content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
     for unit in _name_units(names):
-        # A name of several words ("Zhang Youxia") is there if one of its words is.
+        # A name of several words ("Zhang Youxia") is there if one of its
+        # words is; not its title alone ("Presiden" of "Presiden Rusia").
+        telling = [n for n in unit if n[1] not in titles] or unit
         if not any(
             here or (in_lead if policy.names_in == "lead" else in_article)
-            for _, _, here, in_lead, in_article in unit
+            for _, _, here, in_lead, in_article in telling
         ):
             missing_names += [word for _, word, *_ in unit]
     for term, w in plan.context_only.items():
@@ -313,7 +319,7 @@ def make_hit(
     )
 
 
-def decide(best: Evidence, policy: AnswerPolicy) -> str | None:
+def decide(best: Evidence, policy: AnswerPolicy, english: bool = False) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
     if not best.grounded or not best.focus_here:
         return "missing-term"
@@ -321,7 +327,7 @@ def decide(best: Evidence, policy: AnswerPolicy) -> str | None:
     floor = policy.together_content if together else policy.min_content
     if best.content < floor:
         return "missing-term" if best.missing else "low-coverage"
-    if best.coverage < policy.min_coverage:
+    if best.coverage < (policy.min_coverage_english if english else policy.min_coverage):
         return "low-coverage"
     return None
 
@@ -365,7 +371,7 @@ def answer_plan(
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(best, policy)
+    reason = decide(best, policy, plan.english)
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.
