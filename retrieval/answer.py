@@ -54,6 +54,10 @@ class AnswerPolicy:
     # Where a name of the question must be found besides the paragraph: its
     # article's title and lead ("lead"), or anywhere in the article ("article").
     names_in: Literal["lead", "article"] = "article"
+    # For a question with a focus ("Siapa wali kota Beijing?"), where its
+    # names must be for an answer: the paragraph with the focus word or its
+    # title and lead ("lead"), or anywhere in the article ("article").
+    focus_names_in: Literal["lead", "article"] = "lead"
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
@@ -112,6 +116,8 @@ class Evidence:
     # the paragraph itself holds: several together are evidence in their own right.
     names_here: int = 0
     focus_here: bool = True  # the question's focus word is in the paragraph (or it has none)
+    # Names in neither the paragraph nor its article's title and lead.
+    names_off_lead: tuple[str, ...] = ()
     # Per group of the plan: 1.0 in the paragraph, context_weight in its
     # article, 0.0 nowhere (for ranking against the other candidates).
     shares: tuple[float, ...] = ()
@@ -163,6 +169,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
             # about something else: they count less than in its title or lead.
             away = policy.context_weight if in_lead else policy.content_context
             content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
+    off_lead: list[str] = []
     for unit in _name_units(names):
         # A name of several words ("Zhang Youxia") is there if one of its
         # words is; not its title alone ("Presiden" of "Presiden Rusia").
@@ -172,6 +179,8 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
             for _, _, here, in_lead, in_article in telling
         ):
             missing_names += [word for _, word, *_ in unit]
+        if not any(here or in_lead for _, _, here, in_lead, _ in telling):
+            off_lead += [word for _, word, *_ in unit]
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
@@ -186,6 +195,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
         names_here=len(name_units),
         focus_here=focus_here,
+        names_off_lead=(*plan.unknown_names, *off_lead),
         shares=tuple(shares),
     )
 
@@ -319,9 +329,13 @@ def make_hit(
     )
 
 
-def decide(best: Evidence, policy: AnswerPolicy, english: bool = False) -> str | None:
+def decide(
+    best: Evidence, policy: AnswerPolicy, english: bool = False, focus: bool = False
+) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
     if not best.grounded or not best.focus_here:
+        return "missing-term"
+    if focus and policy.focus_names_in == "lead" and best.names_off_lead:
         return "missing-term"
     together = best.names_here >= policy.names_together
     floor = policy.together_content if together else policy.min_content
@@ -371,7 +385,7 @@ def answer_plan(
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(best, policy, plan.english)
+    reason = decide(best, policy, plan.english, plan.focus is not None)
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.
