@@ -16,7 +16,14 @@ from bot.render import (
     format_day,
     link,
 )
-from bot.texts import LATEST_DEFAULT, LATEST_MAX, SUMBER_NO_RELATED
+from bot.texts import (
+    LATEST_DEFAULT,
+    LATEST_MAX,
+    SUMBER_NO_RELATED,
+    TAMBAH_CONFIRM,
+    TAMBAH_DUPLICATE,
+    TAMBAH_UPDATE,
+)
 from retrieval.dates import format_date
 from retrieval.models import Article
 
@@ -111,3 +118,29 @@ def render_stats(stats: Stats) -> str:
     if not stats.recent_unanswered:
         rows.append("tidak ada")
     return fit_lines(rows, MAX_MESSAGE)
+
+
+def render_preview(article: Article, *, update: bool) -> str:
+    """/tambah's preview: what would go into the archive, before the admin confirms."""
+    s = article.source
+    rows = [
+        "<b>Pratinjau artikel</b>",
+        f"Judul: {link(clip(s.title or UNKNOWN_TITLE, 300), s.url)}",
+        f"Media: {e(s.outlet or UNKNOWN_OUTLET)}",
+        f"Tanggal: {e(format_day(s.published) or 'tidak diketahui')}",
+        f"Jumlah paragraf: {len(article.paragraphs)}",
+    ]
+    if article.paragraphs:
+        rows += ["", f"<i>{e(clip(article.paragraphs[0], 600))}</i>"]
+    if update:
+        rows += ["", TAMBAH_UPDATE]
+    rows += ["", TAMBAH_CONFIRM]
+    return fit_lines(rows, MAX_MESSAGE)
+
+
+def render_duplicate(article: Article | None, fallback: str) -> str:
+    """/tambah on a page the archive already holds."""
+    if article is None:
+        return TAMBAH_DUPLICATE.format(title=e(fallback))
+    title = link(clip(article.source.title or UNKNOWN_TITLE, 300), article.source.url)
+    return TAMBAH_DUPLICATE.format(title=title)
