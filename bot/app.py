@@ -138,13 +138,7 @@ def build_application(settings: Settings) -> BotApplication:
             name="archive-watcher",
         )
         if settings.feeds:
-            app.job_queue.run_repeating(
-                feeds.feed_job,
-                interval=settings.feed_interval,
-                first=feeds.FIRST_DELAY,
-                name="feeds",
-                job_kwargs={"jitter": max(1, int(settings.feed_interval * feeds.JITTER))},
-            )
+            feeds.schedule(app.job_queue, settings.feed_interval, first=feeds.FIRST_DELAY)
     return app
 
 

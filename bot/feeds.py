@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, JobQueue
 
 from bot.services import services
 from retrieval.ingest import Ingester, IngestResult
@@ -22,7 +24,14 @@ logger = logging.getLogger(__name__)
 
 ADDED_BY = "feeds"
 FIRST_DELAY = 30.0  # seconds after start-up before the first pass
-JITTER = 0.1  # of the interval, so several bots never poll in step
+JITTER = 0.1  # +/- this share of the interval, so several bots never poll in step
+NAME = "feeds"
+
+
+def schedule(job_queue: JobQueue[Any], interval: float, *, first: float | None = None) -> None:
+    """The next pass, ``interval`` (with jitter) from now, or after ``first`` seconds."""
+    when = first if first is not None else interval * random.uniform(1 - JITTER, 1 + JITTER)
+    job_queue.run_once(feed_job, when=when, name=NAME, data=interval)
 
 
 def poll(urls: Sequence[str], archive_dir: Path, existing: Sequence[Article]) -> list[IngestResult]:
@@ -32,7 +41,17 @@ def poll(urls: Sequence[str], archive_dir: Path, existing: Sequence[Article]) ->
 
 
 async def feed_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """One pass; never raises (a feed that fails is a warning, tried again next time)."""
+    """One pass, then the next one is scheduled; never raises (a feed that fails is
+    a warning, tried again next time)."""
+    try:
+        await _one_pass(context)
+    finally:
+        job = context.job
+        if job is not None and isinstance(job.data, (int, float)):
+            schedule(context.job_queue, job.data)  # type: ignore[arg-type]
+
+
+async def _one_pass(context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         svc = services(context)
     except RuntimeError:  # not started yet
