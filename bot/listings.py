@@ -113,6 +113,13 @@ def render_stats(stats: Stats) -> str:
     rows += [f"{i}. {e(echo(q, 120))} ({n}×)" for i, (q, n) in enumerate(stats.top_questions, 1)]
     if not stats.top_questions:
         rows.append("belum ada")
+    rows += ["", "<b>Belum terjawab terbanyak</b> (calon artikel untuk /tambah)"]
+    rows += [
+        f"{i}. {e(echo(g.question, 120))} ({g.count}×)"
+        for i, g in enumerate(stats.top_unanswered, 1)
+    ]
+    if not stats.top_unanswered:
+        rows.append("tidak ada")
     rows += ["", "<b>Belum terjawab (terbaru)</b>"]
     rows += [f"• {e(format_date(ts))}: {e(echo(q, 120))}" for ts, q in stats.recent_unanswered]
     if not stats.recent_unanswered:

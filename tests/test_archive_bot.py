@@ -211,3 +211,27 @@ async def test_feed_entries_become_answerable(bot: RunningBot, archive: Path) ->
     await eventually(lambda: answers(bot, BANJIR_QUESTION, "412 rumah"))
     answer = await bot.say("Berapa magnitudo gempa di Pulau Seram?")
     assert "5,1" in answer.result["text"]
+
+
+# --- /stats -------------------------------------------------------------------------
+
+
+async def test_stats_groups_unanswered_questions_and_sends_the_chart(bot: RunningBot) -> None:
+    await bot.say(OUT_OF_CORPUS, user_id=OTHER_USER)
+    await bot.say(f"  {OUT_OF_CORPUS.upper()} ")  # the same question, written differently
+    await bot.say("Kapan gerhana matahari berikutnya?", user_id=OTHER_USER)
+    await bot.say(TRADE_QUESTION)
+    mark = bot.standin.mark()
+    bot.standin.send_text("/stats", user_id=ADMIN_ID)
+    photo = await bot.standin.wait_for("sendPhoto", after=mark, timeout=20)
+    text_call = await bot.standin.wait_for("sendMessage", after=mark)
+    assert text_call.index < photo.index  # the figures first, then the chart
+    grouped = text_call.result["text"].split("Belum terjawab terbanyak", 1)[1]
+    grouped = grouped.split("Belum terjawab (terbaru)", 1)[0]
+    lines = [line for line in grouped.splitlines() if line[:1].isdigit()]
+    assert lines[0] == f"1. {OUT_OF_CORPUS.casefold()} (2×)"
+    assert any("gerhana" in line and "(1×)" in line for line in lines)
+    assert not any("perdagangan" in line for line in lines)
+    assert photo.params["chat_id"] == ADMIN_ID
+    assert photo.result["photo"][0]["file_size"] > 1000
+    assert photo.result["caption"] == texts.STATS_CHART_CAPTION
