@@ -29,7 +29,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, callbacks, feeds, handlers, inline, live, logmaint, reload, render, webhook
+from bot import (
+    admin,
+    callbacks,
+    feeds,
+    handlers,
+    inline,
+    listings,
+    live,
+    logmaint,
+    paging,
+    reload,
+    render,
+    webhook,
+)
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.config import ConfigError, Settings, ensure_query_log_secret
 from bot.logsetup import RedactingFilter, setup_logging
@@ -164,6 +177,7 @@ def _add_handlers(app: BotApplication) -> None:
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
             CallbackQueryHandler(callbacks.more, pattern=f"^{render.MORE_PREFIX}"),
             CallbackQueryHandler(admin.confirm, pattern=f"^{admin.PREFIX}"),
+            CallbackQueryHandler(paging.latest_button, pattern=f"^{listings.LATEST_PREFIX}"),
             CallbackQueryHandler(callbacks.stale_button),
             InlineQueryHandler(inline.inline_query),
         ]

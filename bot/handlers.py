@@ -279,12 +279,13 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if ex is None:
             return
         n = listings.parse_latest_count(context.args or [])
+        markup = None
         if n is None:
             text = texts.USAGE_LATEST
         else:
-            text = listings.render_latest(services(context).retriever.corpus.newest(n))
+            text, markup = listings.latest_page(services(context).retriever.corpus.newest(n), 0)
         ex.outcome, ex.reason = "command", None if n is not None else "usage"
-        await deliver(context, ex, message, text)
+        await deliver(context, ex, message, text, reply_markup=markup)
 
 
 async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

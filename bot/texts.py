@@ -91,3 +91,5 @@ TAMBAH_ADDED = "Sudah ditambahkan ke arsip: {title}\nArtikel ini sekarang bisa d
 TAMBAH_CANCELLED = "Dibatalkan; tidak ada yang ditambahkan."
 TAMBAH_STORE_FAILED = "Maaf, artikel gagal disimpan ke arsip. Silakan coba lagi."
 STATS_CHART_CAPTION = "Pertanyaan per hari, 30 hari terakhir: terjawab dan tidak terjawab."
+LATEST_PREVIOUS = "« Sebelumnya"
+LATEST_NEXT = "Berikutnya »"

@@ -11,12 +11,15 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bot import admin, feeds, reload, texts
+from retrieval.dates import WIB
+from retrieval.models import Article, Source
 from tests import ingest_site
 from tests import test_bot_e2e as e2e
 from tests.bot_fixtures import ADMIN_ID, OUT_OF_CORPUS, TRADE_FIGURE, TRADE_QUESTION, log_rows
@@ -235,3 +238,48 @@ async def test_stats_groups_unanswered_questions_and_sends_the_chart(bot: Runnin
     assert photo.params["chat_id"] == ADMIN_ID
     assert photo.result["photo"][0]["file_size"] > 1000
     assert photo.result["caption"] == texts.STATS_CHART_CAPTION
+
+
+# --- /latest pages ------------------------------------------------------------------
+
+
+def invented(n: int) -> Article:
+    return Article(
+        id=f"20990101-halaman-{n:04d}",
+        path=Path(f"archive/halaman-{n}.txt"),
+        source=Source(
+            outlet="Kabar Nusantara",
+            title=f"Berita Uji Halaman Nomor {n}",
+            published=datetime(2099, 1, 1 + n, 8, 0, tzinfo=WIB),
+            has_time=True,
+            url=f"https://kabar.example/berita/{n}",
+        ),
+        provenance={},
+        paragraphs=(f"Paragraf uji halaman nomor {n} tentang pasar ikan di Kota Contoh.",),
+    )
+
+
+async def test_latest_pages_through_a_long_list_in_place(bot: RunningBot) -> None:
+    live = bot.services.live
+    live.swap(live.current.add_articles([invented(n) for n in range(1, 16)]))  # a swap, too
+    newest = bot.services.retriever.corpus.newest(20)
+    first = await bot.say("/latest 20")
+    text = first.result["text"]
+    assert text.splitlines()[0] == f"{len(newest)} berita terbaru (1–10)"
+    assert newest[0].source.title in text and newest[10].source.title not in text
+    assert [b["text"] for b in buttons(first)] == [texts.LATEST_NEXT]
+    where = {"message_id": first.result["message_id"], "chat_id": first.params["chat_id"]}
+
+    _, second = await bot.press(data=buttons(first)[0]["callback_data"], **where)
+    assert second is not None and second.result["message_id"] == first.result["message_id"]
+    lines = second.result["text"].splitlines()
+    assert lines[0] == f"{len(newest)} berita terbaru (11–{len(newest)})"
+    assert lines[1].startswith("11. ") and newest[10].source.title in lines[1]
+    assert [b["text"] for b in buttons(second)] == [texts.LATEST_PREVIOUS]
+
+    _, back = await bot.press(data=buttons(second)[0]["callback_data"], **where)
+    assert back is not None and back.result["text"] == text
+    short = await bot.say("/latest 3")
+    assert buttons(short) == []
+    forged, edit = await bot.press(data="latest:20:9", **where)
+    assert forged.params.get("text") == texts.STALE_BUTTON and edit is None
