@@ -182,23 +182,35 @@ class LiveIndex:
         original is removed once its article is stored (or found to be a duplicate)."""
         if self.archive_dir is None:
             return ()
-        results = []
+        results: list[IngestResult] = []
+        found = []
         for path in orphan_texts(self.archive_dir):
-            st = path.stat()
-            key = (str(path), st.st_size, st.st_mtime_ns)
-            if key in self._failed:
-                continue
-            existing = self.current.corpus.articles
-            with Ingester(self.archive_dir, existing, added_by=WATCHER) as ingester:
-                result = ingester.add(str(path))
-            results.append(result)
-            if result.ok:
-                logger.info("dropped file %s ingested (%s)", path.name, result.status)
-                if path.with_suffix(".toml").exists():
-                    continue  # stored under its own name: nothing to tidy
+            with contextlib.suppress(OSError):  # gone meanwhile
+                st = path.stat()
+                if (str(path), st.st_size, st.st_mtime_ns) not in self._failed:
+                    found.append((path, (str(path), st.st_size, st.st_mtime_ns)))
+        if not found:
+            return ()
+        existing = self.current.corpus.articles
+        with Ingester(self.archive_dir, existing, added_by=WATCHER) as ingester:
+            for path, key in found:
+                self._ingest_one(ingester, path, key, results)
+        return tuple(results)
+
+    def _ingest_one(
+        self,
+        ingester: Ingester,
+        path: Path,
+        key: tuple[str, int, int],
+        results: list[IngestResult],
+    ) -> None:
+        result = ingester.add(str(path))
+        results.append(result)
+        if result.ok:
+            logger.info("dropped file %s ingested (%s)", path.name, result.status)
+            if not path.with_suffix(".toml").exists():  # else stored under its own name
                 with contextlib.suppress(OSError):
                     path.unlink()
-            else:
-                self._failed.add(key)
-                logger.warning("dropped file %s not ingested: %s", path.name, result.error)
-        return tuple(results)
+        else:
+            self._failed.add(key)
+            logger.warning("dropped file %s not ingested: %s", path.name, result.error)
