@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # What /latest accepts: shown in the copy, enforced by bot.listings.
 LATEST_DEFAULT = 5
-LATEST_MAX = 20
+LATEST_MAX = 100  # paged, ten to a page
 
 DECLINE_HEAD = "Maaf, saya tidak menemukan jawabannya di arsip berita saya."
 DECLINE_NEAREST = "Artikel terdekat:"
