@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -28,7 +28,7 @@ from bot.addressing import command_remainder
 from bot.exchange import Exchange
 from bot.handlers import deliver, exchange
 from bot.render import e
-from bot.services import Services, log_exchange, services
+from bot.services import log_exchange, services
 from retrieval.ingest import Ingester, IngestResult
 from retrieval.models import Article
 
@@ -46,10 +46,6 @@ class Pending:
     admin_id: int
     added_by: str
     expires: float  # time.monotonic()
-
-
-def is_admin(svc: Services, user: User | None) -> bool:
-    return user is not None and user.id in svc.settings.admin_user_ids
 
 
 def _pending(bot_data: MutableMapping[Any, Any]) -> dict[str, Pending]:
@@ -108,7 +104,7 @@ async def tambah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ex.outcome = "command"
         svc = services(context)
         markup = None
-        if not is_admin(svc, message.from_user):
+        if not svc.is_admin(message.from_user):
             text, ex.reason = texts.ADMIN_ONLY, "not_admin"
         elif not url or len(url.split()) != 1:
             text, ex.reason = texts.USAGE_TAMBAH, "usage"

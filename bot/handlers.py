@@ -353,7 +353,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc = services(context)
         user = message.from_user
         figures: Stats | None = None
-        if user is None or user.id not in svc.settings.admin_user_ids:
+        if not svc.is_admin(user):
             text, ex.reason = texts.NOT_ADMIN, "not_admin"
         elif message.chat.type != ChatType.PRIVATE:
             text, ex.reason = texts.STATS_PRIVATE_ONLY, "private_only"

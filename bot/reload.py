@@ -47,7 +47,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         ex.outcome = "command"
         svc = services(context)
         user = message.from_user
-        if user is None or user.id not in svc.settings.admin_user_ids:
+        if not svc.is_admin(user):
             text, ex.reason = texts.ADMIN_ONLY, "not_admin"
         else:
             done = await svc.live.refresh(force=True)

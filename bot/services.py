@@ -13,6 +13,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import User
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -47,6 +48,10 @@ class Services:
     unreachable: dict[int, float] = field(default_factory=dict)
     # Each chat's last answer, for follow-up questions (bot.followups).
     followups: FollowUps = field(default_factory=lambda: FollowUps(window_minutes=0))
+
+    def is_admin(self, user: User | None) -> bool:
+        """Whether ``user`` is one of ADMIN_USER_IDS (/stats, /reload, /tambah)."""
+        return user is not None and user.id in self.settings.admin_user_ids
 
     @property
     def retriever(self) -> Retriever:
