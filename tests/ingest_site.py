@@ -274,8 +274,17 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, html, b"<h1>Halaman tidak ditemukan</h1>")
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that stops reading early (a refused PDF, a 404) makes the
+    handler's write fail; socketserver would print that traceback to stderr,
+    into whichever test's captured output is current."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 def start() -> tuple[ThreadingHTTPServer, Site]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port = server.server_address[1]
     site = Site(base=f"http://127.0.0.1:{port}")
