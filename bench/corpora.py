@@ -21,6 +21,7 @@ Quirks handled here, one place:
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import random
@@ -59,6 +60,7 @@ class Record:
     text: str  # the body exactly as in the dataset
     paragraphs: tuple[str, ...]  # the body split on blank lines, stripped
     title_provenance: str = "looked-up"  # how the title was obtained
+    date_line: str | None = None  # printed under the headline when set (synthetic articles)
 
     @property
     def words(self) -> int:
@@ -157,14 +159,18 @@ def load(
     path = dataset_path(name, corpora)
     if not path.is_file():
         raise CorpusMissing(f"{path}: not found (is ../shared there?)")
-    convert = _CONVERTERS[name]
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        records = [convert(json.loads(line)) for line in lines if line.strip()]
-    records = [r for r in records if len(r.paragraphs) >= max(1, min_paragraphs)]
+    records = [r for r in _read(name, path) if len(r.paragraphs) >= max(1, min_paragraphs)]
     if limit is not None and limit < len(records):
         keep = sorted(random.Random(seed).sample(range(len(records)), limit))
         records = [records[i] for i in keep]
     return records
+
+
+@functools.lru_cache(maxsize=2)
+def _read(name: str, path: Path) -> tuple[Record, ...]:
+    convert = _CONVERTERS[name]
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return tuple(convert(json.loads(line)) for line in lines if line.strip())
 
 
 def load_idnews_2025(**kwargs: Any) -> list[Record]:
@@ -184,8 +190,11 @@ def _toml_string(value: str) -> str:
 
 
 def article_file_text(record: Record) -> str:
-    """Headline line, blank line, body paragraphs separated by blank lines."""
+    """Headline line, blank line, body paragraphs separated by blank lines (and a
+    date line after the headline when the record has one)."""
     head = [record.title] if record.title else []
+    if record.date_line:
+        head.append(record.date_line)
     return "\n\n".join([*head, *record.paragraphs]) + "\n"
 
 

@@ -79,6 +79,7 @@ def build_application(settings: Settings) -> BotApplication:
             settings.seeds_dir,
             cache_dir=settings.index_cache_dir,
             english_dict=settings.english_dict,
+            archive_dir=settings.archive_dir,
         )
         secret = await asyncio.to_thread(ensure_query_log_secret, settings)
         querylog = await QueryLog.open(settings.query_log_path, secret=secret)

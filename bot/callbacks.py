@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.exchange import Exchange
+from bot.followups import context_of_answer
 from bot.querylog import LoggedQuery, QueryLogError
 from bot.services import CANDIDATES, log_exchange, services
 
@@ -56,7 +57,8 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ex.context_id, ex.reply_message_id = logged.id, message.message_id
     try:
         svc = services(context)
-        found = await asyncio.to_thread(svc.retriever.ask, logged.query, CANDIDATES)
+        followup = await context_of_answer(svc.querylog, logged)  # a follow-up's context
+        found = await asyncio.to_thread(svc.retriever.ask, logged.query, CANDIDATES, followup)
         if not found.answered or rank >= len(found.hits):
             ex.logged = True  # nothing shown: no row
             await query.answer(texts.NO_MORE_RESULTS)

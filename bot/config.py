@@ -24,6 +24,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_QUERY_LOG_PATH = Path("data/queries.sqlite3")
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_INDEX_CACHE_DIR = Path("data/index")
+# --- archive and feeds (ingest) ---
+DEFAULT_ARCHIVE_DIR = Path("data/archive")
+DEFAULT_FEED_INTERVAL = 15 * 60  # seconds
 # reliab settings
 DEFAULT_SEND_DEADLINE = 60.0
 DEFAULT_THROTTLE_WINDOW = 60.0
@@ -32,6 +35,7 @@ DEFAULT_THROTTLE_CHAT_LIMIT = 40
 DEFAULT_QUESTION_MAX_CHARS = 512
 DEFAULT_QUESTION_MAX_TERMS = 64
 # end reliab settings
+DEFAULT_FOLLOWUP_WINDOW_MINUTES = 10.0  # followup
 
 _TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
 # What Telegram accepts as X-Telegram-Bot-Api-Secret-Token.
@@ -63,6 +67,10 @@ class Settings:
     log_level: str = "INFO"
     webhook_secret: str | None = field(default=None, repr=False)
     english_dict: Path | None = DEFAULT_DICT
+    # --- archive and feeds (ingest) ---
+    archive_dir: Path = DEFAULT_ARCHIVE_DIR
+    feeds: tuple[str, ...] = ()
+    feed_interval: int = DEFAULT_FEED_INTERVAL  # seconds between feed passes
     # reliab settings
     send_deadline: float = DEFAULT_SEND_DEADLINE  # seconds one reply may spend on retries
     throttle_window: float = DEFAULT_THROTTLE_WINDOW  # seconds
@@ -73,6 +81,8 @@ class Settings:
     # end reliab settings
     # qlog settings (query log maintenance)
     query_log_retention_days: int | None = None  # None = keep every row
+    # followup: private elliptical messages this soon after an answer follow up on it
+    followup_window_minutes: float = DEFAULT_FOLLOWUP_WINDOW_MINUTES  # 0 = replies only
 
     @property
     def token(self) -> str:
@@ -159,6 +169,10 @@ def load_settings(
         log_level=_log_level(get("LOG_LEVEL")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
         english_dict=_english_dict(get("ENGLISH_DICT")),
+        # --- archive and feeds (ingest) ---
+        archive_dir=Path(get("ARCHIVE_DIR") or DEFAULT_ARCHIVE_DIR),
+        feeds=_feeds(get("FEEDS")),
+        feed_interval=_feed_interval(get("FEED_INTERVAL")),
         # reliab settings
         send_deadline=_number(get, "SEND_DEADLINE_SECONDS", DEFAULT_SEND_DEADLINE, 1, 3600),
         throttle_window=_number(get, "THROTTLE_WINDOW_SECONDS", DEFAULT_THROTTLE_WINDOW, 1, 86400),
@@ -177,7 +191,32 @@ def load_settings(
         # end reliab settings
         # qlog settings
         query_log_retention_days=_retention_days(get("QUERY_LOG_RETENTION_DAYS")),
+        followup_window_minutes=_number(
+            get, "FOLLOWUP_WINDOW_MINUTES", DEFAULT_FOLLOWUP_WINDOW_MINUTES, 0, 1440
+        ),
     )
+
+
+# --- archive and feeds (ingest) ---
+
+
+def _feeds(value: str | None) -> tuple[str, ...]:
+    """``FEEDS``: RSS/Atom URLs separated by commas or spaces."""
+    urls = tuple(u for u in re.split(r"[\s,]+", value or "") if u)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"FEEDS must list http(s) feed URLs; {url!r} is not one")
+    return urls
+
+
+def _feed_interval(value: str | None) -> int:
+    """``FEED_INTERVAL``: minutes between feed passes (default 15)."""
+    if value is None:
+        return DEFAULT_FEED_INTERVAL
+    if not value.isdigit() or not 1 <= int(value) <= 24 * 60:
+        raise ConfigError(f"FEED_INTERVAL must be minutes from 1 to 1440, not {value!r}")
+    return int(value) * 60
 
 
 # reliab settings

@@ -46,7 +46,8 @@ class Exchange:
     outcome: Outcome | None = None
     reason: str | None = None
     reply_message_id: int | None = None
-    context_id: int | None = None
+    context_id: int | None = None  # the row of the earlier exchange a follow-up leans on
+    row_id: int | None = None  # this exchange's own row, once logged
     retrieval_ms: float | None = None
     logged: bool = False
 

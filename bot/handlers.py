@@ -1,4 +1,5 @@
-"""Message and command handlers: Update -> retrieval -> render -> reply -> log.
+"""Message and command handlers: Update -> (follow-up context) -> retrieval -> render
+-> reply -> log.
 
 Each handler is small: it opens an :class:`~bot.exchange.Exchange`, fills it in
 and replies through :func:`deliver`; the exchange is logged once, whatever happens.
@@ -10,6 +11,7 @@ thread, so one slow question never stalls the other chats.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -29,6 +31,7 @@ from bot.addressing import (
     strip_mentions,
 )
 from bot.exchange import Exchange
+from bot.followups import Earlier
 from bot.querylog import QueryLogError
 from bot.sending import chat_is_gone
 from bot.services import (
@@ -41,6 +44,7 @@ from bot.services import (
 )
 from bot.throttling import Verdict
 from retrieval import Answer, Hit
+from retrieval.followup import FollowUp
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +134,37 @@ async def _admit(
 
 
 async def ask_archive(
-    context: ContextTypes.DEFAULT_TYPE, question: str
+    context: ContextTypes.DEFAULT_TYPE, question: str, earlier: Earlier | None = None
 ) -> tuple[Answer, str | None]:
-    """Retrieval in a worker thread, on what one question may cost; and what cut it."""
+    """Retrieval in a worker thread, on what one question may cost; and what cut it.
+    With ``earlier``, the question is read as a follow-up to that answer."""
     settings = services(context).settings
-    capped, cut = cap_question(question, settings.question_max_chars, settings.question_max_terms)
-    found = await asyncio.to_thread(services(context).retriever.ask, capped, CANDIDATES)
+    limits = (settings.question_max_chars, settings.question_max_terms)
+    capped, cut = cap_question(question, *limits)
+    ask = services(context).retriever.ask
+    if earlier is not None:
+        topic = earlier.context()
+        followup = FollowUp(cap_question(topic.question, *limits)[0], topic.article_id)
+        ask = functools.partial(ask, context=followup)
+    found = await asyncio.to_thread(ask, capped, CANDIDATES)
     return found, cut
+
+
+async def followed_up(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, question: str
+) -> Earlier | None:
+    """The earlier answer this message leans on (bot.followups): the bot's answer
+    it replies to, or in a private chat the last one within the window."""
+    svc = services(context)
+    replied = message.reply_to_message
+    to_bot = replied.message_id if replied is not None and is_reply_to_bot(message) else None
+    return await svc.followups.lookup(
+        svc.querylog,
+        message.chat.id,
+        question,
+        private=message.chat.type == ChatType.PRIVATE,
+        replied_bot_message=to_bot,
+    )
 
 
 def render_found(found: Answer, note: str) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -155,8 +183,10 @@ async def answer_question(
     async with exchange(context, message, command, question) as ex:
         if ex is None:
             return
+        earlier = await followed_up(context, message, question)
+        ex.context_id = earlier.row_id if earlier is not None else None
         started = time.monotonic()
-        found, cut = await ask_archive(context, question)
+        found, cut = await ask_archive(context, question, earlier)
         ex.retrieval_ms = (time.monotonic() - started) * 1000.0
         ex.took(found, cut=cut is not None)
         settings = services(context).settings
@@ -167,6 +197,15 @@ async def answer_question(
             note = render.cut_note(terms=settings.question_max_terms)
         text, keyboard = render_found(found, note)
         await deliver(context, ex, message, text, reply_markup=keyboard)
+    if ex.hit is not None and ex.reply_message_id is not None:  # logged: ex.row_id is known
+        services(context).followups.remember(
+            ex.chat_id,
+            question,
+            ex.hit.article_id,
+            message_id=ex.reply_message_id,
+            row_id=ex.row_id,
+            followed=earlier,
+        )
 
 
 async def answer_or_hint(

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.config import Settings
 from bot.exchange import Exchange
+from bot.followups import FollowUps
 from bot.querylog import QueryLog, pseudonymize
 from bot.throttling import Throttle
 from retrieval import Retriever
@@ -43,6 +44,8 @@ class Services:
     examples: tuple[str, ...] = ()
     # Chats the bot can no longer write to (blocked, removed) -> when that was seen.
     unreachable: dict[int, float] = field(default_factory=dict)
+    # Each chat's last answer, for follow-up questions (bot.followups).
+    followups: FollowUps = field(default_factory=lambda: FollowUps(window_minutes=0))
 
     @classmethod
     def create(
@@ -54,7 +57,8 @@ class Services:
             per_chat=settings.throttle_chat_limit,
         )
         examples = example_questions(retriever)
-        return cls(settings, retriever, querylog, secret, throttle, examples)
+        followups = FollowUps(window_minutes=settings.followup_window_minutes)
+        return cls(settings, retriever, querylog, secret, throttle, examples, followups=followups)
 
     def mark_unreachable(self, chat_id: int) -> None:
         if len(self.unreachable) >= UNREACHABLE_MAX:
@@ -137,7 +141,7 @@ async def log_exchange(context: ContextTypes.DEFAULT_TYPE, ex: Exchange) -> int 
     ex.logged = True
     try:
         svc = services(context)
-        row_id = await svc.querylog.record(ex.to_record())
+        row_id = ex.row_id = await svc.querylog.record(ex.to_record())
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s by %s in chat %s: %s%s, %.0f ms",

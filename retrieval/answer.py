@@ -1,23 +1,40 @@
-"""From a question to an Answer: plan, rank, decide, cite.
+"""From a question to an Answer: plan, rank, ground, decide, cite.
 
-Deciding *not* to answer matters as much as ranking: "Siapa presiden
-Prancis?" shares "presiden" with half the corpus. We require that most of the
-query's information (its IDF mass) is present in the best paragraph or, at a
-discount, in its article (the subject is often named only in the lead or the
-title); a word the corpus never contains counts as highly informative, so an
-unknown subject ("Prancis") sinks the coverage and the answer is declined.
+Deciding *not* to answer matters as much as ranking, and it has to hold as
+the archive grows: a big corpus matches most of a question's words somewhere
+by chance. So an answer must be *grounded*:
+
+- every name the question is about (a person, place or organisation: a word
+  typed with a capital, or one the corpus itself writes as a name) must occur
+  in the answer's article (its paragraphs or title); a name the corpus never
+  mentions ("Prancis") declines at once;
+- the word a "Siapa X ..."/"Apa X ..." question asks for (its focus: istri,
+  warna, alasan) must be in the paragraph itself;
+- the question's content words (rarer than the words that make up 30% of
+  the corpus's running text, an IDF cut read from the index itself) must be
+  covered by the paragraph, or at a discount by its article, to a share
+  ``min_content`` (unless the paragraph holds two of the question's names
+  together); and the whole question's IDF mass to a share ``min_coverage``.
+
+Shares of IDF mass are ratios of the same corpus's weights, so they keep
+their meaning when articles are added and every IDF shifts; the cut between
+framing words ("menurut", "tidak") and content words moves with the corpus.
+A declined Answer says why (``reason``) and what was not found (``missing``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type
-from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
+from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, postings
 from retrieval.text import sentence_spans
 
 
@@ -25,73 +42,217 @@ from retrieval.text import sentence_spans
 class AnswerPolicy:
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     # Share of the query's mass the best paragraph must cover to be answered.
-    min_coverage: float = 0.61
+    min_coverage: float = 0.5
+    # Share of the content words' mass (names aside) it must cover, unless
+    # the paragraph holds at least ``names_together`` of the question's names.
+    min_content: float = 0.5
+    names_together: int = 2
+    together_content: float = 0.0
+    # Where a name of the question must be found besides the paragraph: its
+    # article's title and lead ("lead"), or anywhere in the article ("article").
+    names_in: Literal["lead", "article"] = "article"
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
-    # Floor on the TF-IDF score, against matches made of one weak word.
-    min_score: float = 0.05
+    # A content word found in the article but neither in the paragraph nor
+    # in the title or lead counts this much towards ``min_content``.
+    content_context: float = 0.3
+    # Content words are those with an IDF above this quantile of the
+    # corpus's running words (token-weighted IDF distribution).
+    content_quantile: float = 0.3
     # Ranking = coverage share + score_weight x TF-IDF score, times
-    # (1 + type_boost) when the paragraph holds the kind of answer asked for.
+    # (1 + type_boost) when the paragraph holds the kind of answer asked for,
+    # times ungrounded_factor when a name of the question is not in its article
+    # or the question's focus word is not in the paragraph.
     # Coverage first: a paragraph that says every part of the question beats
     # one that repeats its rarest word.
     score_weight: float = 0.1
     type_boost: float = 1.0
+    ungrounded_factor: float = 0.5
     # How many TF-IDF candidates are re-ranked.
     pool: int = 50
+    # Share of the ranking value read with weights local to the candidates
+    # (see ``local_weights``) rather than the corpus's IDF.
+    local_weight: float = 0.5
 
 
-def coverage(index: Index, row: int, plan: QueryPlan, context_weight: float) -> float:
-    """Share of the query's mass a paragraph covers, counting words found only
-    elsewhere in its article (or its title/date) at ``context_weight``."""
+class CorpusStats:
+    """Thresholds read from the index, so they re-calibrate with the corpus."""
+
+    def __init__(self, index: Index, policy: AnswerPolicy) -> None:
+        self.index = index
+        self.policy = policy
+
+    @cached_property
+    def content_idf(self) -> float:
+        """IDF above which a word is content rather than framing: the IDF of
+        the word at ``content_quantile`` of the corpus's running text."""
+        idf = np.asarray(self.index.idf, dtype=np.float64)
+        if idf.size == 0:
+            return 0.0
+        df = np.array([len(postings(self.index, c)) for c in range(idf.size)], dtype=np.float64)
+        order = np.argsort(idf, kind="stable")
+        cumulative = np.cumsum(df[order])
+        at = int(np.searchsorted(cumulative, self.policy.content_quantile * cumulative[-1]))
+        return float(idf[order][min(at, idf.size - 1)])
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much of the question a candidate paragraph holds."""
+
+    coverage: float  # share of the query's mass (paragraph, article at a discount)
+    content: float  # the same share over content words only (1.0 if none)
+    missing_names: tuple[str, ...]  # names not in the paragraph's article
+    missing: tuple[str, ...]  # query words found neither in the paragraph nor its article
+    # Distinct names of the question (adjacent name words count once) that
+    # the paragraph itself holds: several together are evidence in their own right.
+    names_here: int = 0
+    focus_here: bool = True  # the question's focus word is in the paragraph (or it has none)
+    # Per group of the plan: 1.0 in the paragraph, context_weight in its
+    # article, 0.0 nowhere (for ranking against the other candidates).
+    shares: tuple[float, ...] = ()
+
+    @property
+    def grounded(self) -> bool:
+        return not self.missing_names
+
+
+def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut: float) -> Evidence:
+    """Where each query word occurs relative to ``row``: in the paragraph, in
+    its article (other paragraphs, title, outlet, date), or nowhere."""
     article = index.refs[row].article
     lo, hi = index.article_rows(article)
     context = index.article_context[article]
-    covered = 0.0
+    covered = content_covered = content_total = 0.0
+    missing_names: list[str] = []
+    missing: list[str] = []
+    shares: list[float] = []
+    name_units: set[int] = set()
+    names: list[tuple[int, str, bool, bool, bool]] = []
+    focus_here = plan.focus is None
     for group in plan.groups:
-        in_article = False
+        here = in_lead = in_article = False
         for col in group.columns:
-            postings = index.postings(col)
-            at, first, end = np.searchsorted(postings, [row, lo, hi])
-            if at < len(postings) and postings[at] == row:
-                covered += group.weight
+            rows = postings(index, col)
+            at, first, end = np.searchsorted(rows, [row, lo, hi])
+            if at < len(rows) and rows[at] == row:
+                here = True
                 break
+            if index.terms[col] in context or (first < len(rows) and rows[first] == lo):
+                in_lead = True
             in_article = in_article or end > first or index.terms[col] in context
-        else:
-            if in_article:
-                covered += group.weight * context_weight
+        share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
+        shares.append(share)
+        if here and group.word == plan.focus:
+            focus_here = True
+        covered += group.weight * share
+        if not (here or in_article):
+            missing.append(group.word)
+        if group.name:
+            names.append((group.unit, group.word, here, in_lead, in_article))
+            if here:
+                name_units.add(group.unit)
+        elif group.weight >= cut:
+            content_total += group.weight
+            # Content words elsewhere in a long article are as likely to be
+            # about something else: they count less than in its title or lead.
+            away = policy.context_weight if in_lead else policy.content_context
+            content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
+    for unit in _name_units(names):
+        # A name of several words ("Zhang Youxia") is there if one of its words is.
+        if not any(
+            here or (in_lead if policy.names_in == "lead" else in_article)
+            for _, _, here, in_lead, in_article in unit
+        ):
+            missing_names += [word for _, word, *_ in unit]
     for term, w in plan.context_only.items():
         if term in context:
-            covered += w * context_weight
-    return covered / (plan.total_mass or 1.0)
+            covered += w * policy.context_weight
+    content_total += plan.unknown_mass
+    missing += [w for w in plan.unknown if w not in plan.unknown_names]
+    if not focus_here and plan.focus is not None and plan.focus not in missing:
+        missing.insert(0, plan.focus)
+    return Evidence(
+        coverage=covered / (plan.total_mass or 1.0),
+        content=content_covered / content_total if content_total else 1.0,
+        missing_names=(*plan.unknown_names, *missing_names),
+        missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
+        names_here=len(name_units),
+        focus_here=focus_here,
+        shares=tuple(shares),
+    )
+
+
+def _name_units(
+    names: list[tuple[int, str, bool, bool, bool]],
+) -> list[list[tuple[int, str, bool, bool, bool]]]:
+    """Name groups by unit (a name of several words is one unit)."""
+    units: dict[int, list[tuple[int, str, bool, bool, bool]]] = {}
+    for name in names:
+        units.setdefault(name[0], []).append(name)
+    return list(units.values())
 
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
     row: int
     value: float  # the ranking value
-    tfidf: float  # the plain TF-IDF score, for the relevance floor
+    tfidf: float  # the plain TF-IDF score
+    evidence: Evidence
 
 
-def rank(index: Index, plan: QueryPlan, k: int, policy: AnswerPolicy) -> list[Ranked]:
-    """Candidates best first, one row per group of duplicates."""
+def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
+    """Group weights re-read among the candidates, normalised to sum 1: a word
+    every candidate holds ("Putin" in an archive about Putin) tells them apart
+    less than one few of them hold, whatever its IDF in the whole corpus."""
+    if not evs or not plan.groups:
+        return None
+    n = len(evs)
+    weights = []
+    for g, group in enumerate(plan.groups):
+        holding = sum(ev.shares[g] == 1.0 for ev in evs)
+        weights.append(group.weight * (math.log((n + 1) / (holding + 1)) + 1.0))
+    total = sum(weights) + plan.unknown_mass
+    return [w / total for w in weights] if total else None
+
+
+def rank(
+    index: Index,
+    plan: QueryPlan,
+    k: int,
+    policy: AnswerPolicy,
+    cut: float = 0.0,
+    boost: tuple[int, float] | None = None,
+) -> list[Ranked]:
+    """Candidates best first, one row per group of duplicates. ``boost`` is
+    (article position, factor): that article's paragraphs rank higher."""
     rows, scores = index.score(plan.weights)
-    candidates: list[tuple[float, int, float]] = []
-    for pos in top_k(scores, max(policy.pool, k)):
-        row, tfidf = int(rows[pos]), float(scores[pos])
-        value = coverage(index, row, plan, policy.context_weight) + policy.score_weight * tfidf
+    pool = [(int(rows[pos]), float(scores[pos])) for pos in top_k(scores, max(policy.pool, k))]
+    evs = [evidence(index, row, plan, policy, cut) for row, _ in pool]
+    local = local_weights(plan, evs)
+    candidates: list[tuple[float, int, float, Evidence]] = []
+    for (row, tfidf), ev in zip(pool, evs, strict=True):
+        value = ev.coverage + policy.score_weight * tfidf
+        if local is not None:
+            mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
+            value = (1 - policy.local_weight) * value + policy.local_weight * mass
         if plan.answer_type and has_type(index.text(row), plan.answer_type):
             value *= 1.0 + policy.type_boost
-        candidates.append((-value, row, tfidf))
-    candidates.sort()
+        if not ev.grounded or not ev.focus_here:
+            value *= policy.ungrounded_factor
+        if boost is not None and index.refs[row].article == boost[0]:
+            value *= 1.0 + boost[1]
+        candidates.append((-value, row, tfidf, ev))
+    candidates.sort(key=lambda c: (c[0], c[1]))
     ranked: list[Ranked] = []
     shown: set[int] = set()
-    for neg, row, tfidf in candidates:
+    for neg, row, tfidf, ev in candidates:
         if row in shown:
             continue
         shown.add(row)
         shown.update(index.duplicates.get(row, ()))
-        ranked.append(Ranked(row, -neg, tfidf))
+        ranked.append(Ranked(row, -neg, tfidf, ev))
         if len(ranked) == k:
             break
     return ranked
@@ -135,22 +296,60 @@ def make_hit(
     )
 
 
+def decide(best: Evidence, policy: AnswerPolicy) -> str | None:
+    """Why the best candidate is not an answer, or None if it is."""
+    if not best.grounded or not best.focus_here:
+        return "missing-term"
+    together = best.names_here >= policy.names_together
+    floor = policy.together_content if together else policy.min_content
+    if best.content < floor:
+        return "missing-term" if best.missing else "low-coverage"
+    if best.coverage < policy.min_coverage:
+        return "low-coverage"
+    return None
+
+
 def answer(
-    index: Index, corpus: Corpus, vocab: Vocabulary, query: str, k: int, policy: AnswerPolicy
+    index: Index,
+    corpus: Corpus,
+    vocab: Vocabulary,
+    query: str,
+    k: int,
+    policy: AnswerPolicy,
+    stats: CorpusStats | None = None,
 ) -> Answer:
     plan = plan_query(index, vocab, query, policy.planning)
+    return answer_plan(index, corpus, plan, query, k, policy, stats)
+
+
+def answer_plan(
+    index: Index,
+    corpus: Corpus,
+    plan: QueryPlan,
+    query: str,
+    k: int,
+    policy: AnswerPolicy,
+    stats: CorpusStats | None = None,
+    boost: tuple[int, float] | None = None,
+    own: QueryPlan | None = None,
+) -> Answer:
+    """Rank, ground and decide for a planned query. ``own`` (a follow-up's own
+    words, when ``plan`` also carries an earlier question's) must be grounded
+    in the best paragraph on its own too."""
     if not plan.words:
         return Answer(query, False, (), reason="no-informative-words")
-    ranked = rank(index, plan, k, policy)
+    cut = (stats or CorpusStats(index, policy)).content_idf
+    ranked = rank(index, plan, k, policy, cut, boost)
     weights = plan.weights
     hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
     if not ranked:
-        return Answer(query, False, hits, reason="no-match")
-    best = ranked[0]
-    if coverage(index, best.row, plan, policy.context_weight) < policy.min_coverage:
-        reason = "low-coverage"
-    elif best.tfidf < policy.min_score:
-        reason = "low-score"
-    else:
-        reason = None
-    return Answer(query, reason is None, hits, reason=reason)
+        return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
+    best = ranked[0].evidence
+    reason = decide(best, policy)
+    if reason is None and own is not None:
+        # A follow-up is short and deliberate: each of its own words must be
+        # found in the paragraph or its article.
+        mine = evidence(index, ranked[0].row, own, policy, cut=0.0)
+        if mine.missing:
+            reason, best = "missing-term", mine
+    return Answer(query, reason is None, hits, reason=reason, missing=best.missing)

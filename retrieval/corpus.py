@@ -1,11 +1,22 @@
-"""Load the seed articles: read, clean, and merge metadata into ``Article``s."""
+"""Load the corpus: the seed articles (cleaned here) and the archive (stored clean).
+
+Seeds are ``*.txt`` files kept exactly as scraped, with ``metadata.toml``;
+the archive (``retrieval/ingest/archive.py``) holds added articles, already
+cleaned, one ``.txt`` + ``.toml`` pair each. Problems a person must fix (an
+unreadable file, broken metadata) raise ``CorpusError``; files that are merely
+skipped (too large, binary, half-added) become warnings, summarised per kind.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.cleaning import clean_article
+from retrieval.ingest.archive import MAX_FILE_BYTES, load_archive
+from retrieval.ingest.errors import size_text
 from retrieval.metadata import (
     EXPECTED_FIELDS,
     ArticleMeta,
@@ -20,34 +31,94 @@ from retrieval.models import Article, Corpus, CorpusError, Source
 logger = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.toml"
+MAX_EXAMPLES = 5
+
+Progress = Callable[[int, int], None]
 
 
-def load_corpus(seeds_dir: Path, metadata_path: Path | None = None) -> Corpus:
-    """Every ``*.txt`` in ``seeds_dir`` (by name), cleaned and with its metadata.
+def load_corpus(
+    seeds_dir: Path,
+    archive_dir: Path | None = None,
+    progress: Progress | None = None,
+    *,
+    metadata_path: Path | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> Corpus:
+    """Every seed ``*.txt`` (by name), cleaned and with its metadata, then the archive.
 
     Metadata comes from ``metadata_path`` or else ``seeds_dir/metadata.toml``
-    (optional in that case). An article without an entry gets what its text
-    states and one warning naming what is still missing.
+    (optional in that case). A seed without an entry gets what its text states
+    and a warning naming what is still missing. ``progress(done, total)`` is
+    called per archive article.
     """
     files = _article_files(seeds_dir)
-    ids = [path.stem for path in files]
-    if metadata_path is None:
-        default = seeds_dir / METADATA_FILE
-        entries = load_metadata(default, ids) if default.is_file() else {}
-    else:
-        entries = load_metadata(metadata_path, ids)
+    notes: dict[str, list[str]] = defaultdict(list)  # warning kind -> files
+    kept: list[Path] = []
+    for path in files:
+        reason = _skip_reason(path, max_file_bytes)
+        if reason is None:
+            kept.append(path)
+        else:
+            notes[f"skipped: {reason}"].append(display_path(path))
+    ids = [path.stem for path in kept]
+    entries = _metadata(seeds_dir, metadata_path, ids)
 
     articles: list[Article] = []
-    warnings: list[str] = []
-    for path in files:
+    for path in kept:
         article = _load_article(path, entries.get(path.stem))
         articles.append(article)
         if path.stem not in entries:
             missing = [f for f in EXPECTED_FIELDS if getattr(article.source, f) is None]
-            warning = f"{display_path(path)}: no metadata entry; missing {', '.join(missing)}"
-            logger.warning(warning)
-            warnings.append(warning)
-    return Corpus(articles=tuple(articles), warnings=tuple(warnings))
+            notes[f"no metadata entry; missing {', '.join(missing)}"].append(display_path(path))
+
+    if archive_dir is not None:
+        loaded = load_archive(archive_dir, max_bytes=max_file_bytes, progress=progress)
+        seen = {a.id for a in articles}
+        for article in loaded.articles:
+            if article.id in seen:
+                raise CorpusError(f"{article.path}: article id {article.id} is already a seed")
+            articles.append(article)
+        for skipped in loaded.skipped:
+            notes[f"skipped: {skipped.reason}"].append(str(skipped.path))
+
+    warnings = tuple(summarise(kind, where) for kind, where in notes.items())
+    for warning in warnings:
+        logger.warning(warning)
+    return Corpus(articles=tuple(articles), warnings=warnings)
+
+
+def summarise(kind: str, files: list[str]) -> str:
+    """One line per kind of warning: the file itself, or a count and a few examples."""
+    if len(files) == 1:
+        return f"{files[0]}: {kind}"
+    examples = ", ".join(files[:MAX_EXAMPLES]) + (", ..." if len(files) > MAX_EXAMPLES else "")
+    return f"{len(files)} files: {kind} (e.g. {examples})"
+
+
+def _metadata(
+    seeds_dir: Path, metadata_path: Path | None, ids: list[str]
+) -> dict[str, ArticleMeta]:
+    path = metadata_path if metadata_path is not None else seeds_dir / METADATA_FILE
+    if metadata_path is None and not path.exists() and not path.is_symlink():
+        return {}  # optional in the seeds folder
+    if not path.is_file():
+        what = "a broken symlink" if path.is_symlink() and not path.exists() else "not a file"
+        if not path.exists() and not path.is_symlink():
+            what = "no such file"
+        raise CorpusError(f"{display_path(path)}: {what}")
+    return load_metadata(path, ids)
+
+
+def _skip_reason(path: Path, max_bytes: int) -> str | None:
+    """Why a seed file is left out (too large, binary), or None to load it."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return f"larger than {size_text(max_bytes)}"
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise CorpusError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
+    return "binary data" if b"\x00" in head else None
 
 
 def _article_files(seeds_dir: Path) -> list[Path]:
@@ -56,7 +127,11 @@ def _article_files(seeds_dir: Path) -> list[Path]:
         raise CorpusError(f"{where}: seeds directory does not exist")
     if not any(seeds_dir.iterdir()):
         raise CorpusError(f"{where}: seeds directory is empty")
-    files = sorted((p for p in seeds_dir.glob("*.txt") if p.is_file()), key=lambda p: p.name)
+    files = sorted(seeds_dir.glob("*.txt"), key=lambda p: p.name)
+    for path in files:
+        if not path.is_file():
+            what = "a broken symlink" if not path.exists() else "not a file"
+            raise CorpusError(f"{display_path(path)}: {what}")
     if not files:
         raise CorpusError(f"{where}: no .txt article files")
     return files
@@ -79,6 +154,7 @@ def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
             has_time=meta.has_time,
             url=meta.url,
             wires=meta.wires or (),
+            author=meta.author,
         ),
         provenance=meta.provenance,
         paragraphs=cleaned.paragraphs,

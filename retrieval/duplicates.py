@@ -40,6 +40,13 @@ I64 = npt.NDArray[np.int64]
 _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 1], dtype=np.uint64)
 
 
+def shingles(text: str, size: int = SHINGLE) -> frozenset[tuple[str, ...]]:
+    """The word shingles of a text (normalised words, ``size`` at a time); the
+    unit the archive's duplicate check compares whole articles by."""
+    w = list(words(normalize(text)))
+    return frozenset(tuple(w[i : i + size]) for i in range(len(w) - size + 1))
+
+
 def term_hash(term: str) -> int:
     """A stable 64-bit hash of a term (the same in every process)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")

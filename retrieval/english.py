@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,36 @@ def looks_english(words: Iterable[str]) -> bool:
     )
 
 
-def lemmas(word: str) -> list[str]:
-    """Candidate dictionary forms: "weapons" -> weapon, "developing" -> develop."""
+Lemmatizer = Literal["lemminflect", "rules"]
+# lemminflect over simplemma: the same hit@1 on our English questions (seeds),
+# and it knows irregular forms by part of speech ("met" -> meet, "spoke" ->
+# speak as a verb); see the README's quality section.
+LEMMATIZER: Lemmatizer = "lemminflect"
+
+
+def lemmas(word: str, method: Lemmatizer | None = None) -> list[str]:
+    """Candidate dictionary forms, the word itself first: "weapons" -> weapon,
+    "grew" -> grow, "defense ministers" -> defense minister (the last word of a
+    phrase is the one that inflects). A real lemmatizer when installed, then
+    suffix rules as a fallback."""
+    head, _, last = word.rpartition(" ")
+    prefix = head + " " if head else ""
     out = [word]
+    method = method or LEMMATIZER
+    if method == "lemminflect":
+        try:
+            from lemminflect import getAllLemmas
+
+            for forms in getAllLemmas(last).values():
+                out += [prefix + f for f in forms]
+        except ImportError:  # optional: the rules below still apply
+            pass
+    out += [prefix + f for f in _rule_lemmas(last)]
+    return list(dict.fromkeys(out))
+
+
+def _rule_lemmas(word: str) -> list[str]:
+    out = []
     if word.endswith("ies") and len(word) > 4:
         out.append(word[:-3] + "y")
     if word.endswith("es") and len(word) > 3:
@@ -101,6 +129,10 @@ class EnglishDictionary:
                 log.warning("English dictionary at %s unreadable: %s", prefix, exc)
             return None
         return cls(index, data)
+
+    def has(self, headword: str) -> bool:
+        """Whether the dictionary has an entry for ``headword`` (or a lemma of it)."""
+        return any(lemma in self._index for lemma in lemmas(headword))
 
     def _senses(self, headword: str) -> list[str]:
         """Indonesian words of an entry, most common sense first.

@@ -1,208 +1,104 @@
 """Word lists for Indonesian text analysis: aliases, chat forms, function words.
 
-These lists are general-purpose Indonesian, not tuned to any question: they
-describe how people write (and abbreviate) names and words, and which words
-carry no topic. Every entry is lower-case and already NFKC/case folded.
-Applied to documents and queries alike, except ``QUERY_FUNCTION_WORDS``
-(queries only: the index keeps every word and lets IDF weigh it).
+The lists live in ``retrieval/data/lexicon.toml`` so they can be extended
+without touching code; this module reads them once and applies the general
+rules described there (solid and prefixed spellings of open compounds,
+transliteration variants of foreign names). Everything is general-purpose
+Indonesian, not tuned to any question. Applied to documents and queries
+alike, except ``QUERY_FUNCTION_WORDS``, ``QUERY_SYNONYMS`` and
+``TRANSLITERATIONS`` (queries only: the index keeps every word and lets IDF
+weigh it).
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
-# Names written several ways in Indonesian news. The value is the canonical
-# spelling; multi-word keys are matched before single words.
-_NAME_ALIASES: dict[str, str] = {
-    # China
-    "cina": "china",
-    "tiongkok": "china",
-    "rrt": "china",
-    "rrc": "china",
-    "prc": "china",
-    "republik rakyat tiongkok": "china",
-    "republik rakyat china": "china",
-    "republik rakyat cina": "china",
-    # United States
-    "amerika serikat": "amerika serikat",  # so "amerika" below does not match inside it
-    "as": "amerika serikat",
-    "amerika": "amerika serikat",
-    "usa": "amerika serikat",
-    # Russia and places
-    "federasi rusia": "rusia",
-    "moskwa": "moskow",
-    "moscow": "moskow",
-    "peking": "beijing",
-    "uni soviet": "soviet",
-    # institutions and offices
-    "menhan": "menteri pertahanan",
-    "kemenhan": "kementerian pertahanan",
-    "menlu": "menteri luar negeri",
-    "kemenlu": "kementerian luar negeri",
-    "mendag": "menteri perdagangan",
-    "wapres": "wakil presiden",
-    "presdir": "presiden direktur",
-    "pm": "perdana menteri",
-    "dubes": "duta besar",
-    "kepala negara": "presiden",
-    "kemlu": "kementerian luar negeri",
-    "militer-politik": "militer politik",
-}
+DATA_FILE: Final = Path(__file__).parent / "data" / "lexicon.toml"
 
-# Compounds written solid or hyphenated, and spelling variants.
-_SPELLING: dict[str, str] = {
-    "kerjasama": "kerja sama",
-    "bekerjasama": "bekerja sama",
-    "kerja-sama": "kerja sama",
-    "milyar": "miliar",
-    "trilyun": "triliun",
-    "dollar": "dolar",
-    "usd": "dolar amerika serikat",
-    "negri": "negeri",
-    "olympiade": "olimpiade",
-    "export": "ekspor",
-    "import": "impor",
-    "praktek": "praktik",
-    "analisa": "analisis",
-    "sistim": "sistem",
-}
 
-# Chat and SMS forms (Indonesian "bahasa gaul") mapped to standard words.
-_CHAT_FORMS: dict[str, str] = {
-    "gak": "tidak",
-    "ga": "tidak",
-    "gk": "tidak",
-    "nggak": "tidak",
-    "ngga": "tidak",
-    "ngak": "tidak",
-    "enggak": "tidak",
-    "engga": "tidak",
-    "tdk": "tidak",
-    "tak": "tidak",
-    "yg": "yang",
-    "dgn": "dengan",
-    "dg": "dengan",
-    "brp": "berapa",
-    "knp": "kenapa",
-    "napa": "kenapa",
-    "kpn": "kapan",
-    "dmn": "dimana",
-    "gmn": "bagaimana",
-    "gmana": "bagaimana",
-    "gimana": "bagaimana",
-    "bgmn": "bagaimana",
-    "sapa": "siapa",
-    "utk": "untuk",
-    "sm": "sama",
-    "ama": "sama",
-    "dr": "dari",
-    "krn": "karena",
-    "karna": "karena",
-    "tsb": "tersebut",
-    "sdh": "sudah",
-    "udh": "sudah",
-    "udah": "sudah",
-    "blm": "belum",
-    "sblm": "sebelum",
-    "stlh": "setelah",
-    "jg": "juga",
-    "aja": "saja",
-    "lg": "lagi",
-    "skrg": "sekarang",
-    "tp": "tapi",
-    "tpi": "tapi",
-    "pd": "pada",
-    "kalo": "kalau",
-    "klo": "kalau",
-    "emang": "memang",
-    "emg": "memang",
-    "sy": "saya",
-    "gw": "saya",
-    "gue": "saya",
-    "gua": "saya",
-    "aku": "saya",
-    "org": "orang",
-    "thn": "tahun",
-    "bln": "bulan",
-    "tgl": "tanggal",
-    "ttg": "tentang",
-    "bkn": "bukan",
-    "sbg": "sebagai",
-    "spt": "seperti",
-    "kyk": "seperti",
-    "kayak": "seperti",
-    "jd": "jadi",
-    "jdi": "jadi",
-    "trs": "terus",
-    "trus": "terus",
-    "bikin": "membuat",
-    "ketemu": "bertemu",
-    "ktemu": "bertemu",
-    "ngomong": "berbicara",
-    "bilang": "mengatakan",
-    "nyebut": "menyebut",
-    "ngasih": "memberi",
-    "gede": "besar",
-    "duit": "uang",
-    "nerima": "menerima",
-    "bareng": "bersama",
-    "barengan": "bersama",
-    "pas": "saat",
-    "tetep": "tetap",
-    "dateng": "datang",
-    "abis": "habis",
-    "ampe": "sampai",
-    "gitu": "begitu",
-    "gini": "begini",
-    # English loanwords common in Indonesian chat
-    "video call": "panggilan video",
-    "vidcall": "panggilan video",
-    "vc": "panggilan video",
-    "meeting": "pertemuan",
-    "summit": "ktt",
-    "online": "daring",
-}
+class LexiconError(Exception):
+    """The lexicon data file is malformed (one line naming the problem)."""
+
+
+def _load(path: Path = DATA_FILE) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+
+
+def compound_spellings(open_form: str, prefixes: tuple[str, ...]) -> dict[str, str]:
+    """Solid spellings of an open compound, plain and with a prefix on its
+    first word: "kerja sama" -> kerjasama, bekerjasama, dikerjasama ..."""
+    first, _, rest = open_form.partition(" ")
+    solid = open_form.replace(" ", "")
+    out = {solid: open_form}
+    for prefix in prefixes:
+        out[prefix + solid] = f"{prefix}{first} {rest}"
+    return out
+
+
+def transliterations(
+    word: str, pairs: tuple[tuple[str, str], ...], depth: int = 2
+) -> Iterator[str]:
+    """Spellings of a foreign name under the substitution ``pairs`` (both ways,
+    up to ``depth`` at a time), nearest first, without the word itself."""
+    seen = {word}
+    frontier = [word]
+    for _ in range(depth):
+        nxt: list[str] = []
+        for w in frontier:
+            for a, b in pairs:
+                for x, y in ((a, b), (b, a)):
+                    if x in w:
+                        v = w.replace(x, y)
+                        if v not in seen:
+                            seen.add(v)
+                            nxt.append(v)
+                            yield v
+        frontier = nxt
+
+
+def _aliases(data: Mapping[str, Any]) -> dict[str, str]:
+    compounds = data.get("compounds", {})
+    prefixes = tuple(compounds.get("prefixes", ()))
+    merged: dict[str, str] = {}
+    for open_form in compounds.get("open", ()):
+        merged.update(compound_spellings(open_form, prefixes))
+    for section in ("spelling", "chat", "names"):
+        merged.update(data.get(section, {}))
+    return merged
+
+
+def _function_words(text: str) -> frozenset[str]:
+    words = text.split()
+    repeated = sorted({w for w in words if words.count(w) > 1})
+    if repeated:
+        raise LexiconError(f"{DATA_FILE}: [query] function_words repeats {', '.join(repeated)}")
+    return frozenset(words)
+
+
+_DATA: Final = _load()
 
 # One mapping for documents and queries: alias -> canonical words.
-ALIASES: Final = MappingProxyType({**_SPELLING, **_CHAT_FORMS, **_NAME_ALIASES})
+ALIASES: Final = MappingProxyType(_aliases(_DATA))
 MAX_ALIAS_WORDS: Final = max(len(k.split()) for k in ALIASES)
 
-# Words pruned from queries only: question words, conjunctions, prepositions,
-# pronouns, particles and chat fillers. Content words that Sastrawi's stop list
-# drops (kerja, sama, baru, tidak, ...) are deliberately NOT here: in "kerja
-# sama" or "era baru" they are the topic.
-QUERY_FUNCTION_WORDS: Final = frozenset(
-    """
-    apa apakah apa-apa siapa siapakah berapa berapakah kapan kapankah mengapa kenapa
-    bagaimana bagaimanakah dimana kemana manakah mana seberapa benarkah betulkah
-    ngapain tanggal
-    yang dan atau serta di ke dari pada dalam untuk dengan oleh kepada bagi tentang
-    terhadap sebagai antara akan sudah telah sedang masih pernah bisa dapat boleh harus
-    ini itu tersebut adalah ialah merupakan yaitu yakni saja juga pun lah kah sih dong deh
-    kok ya nih tuh kan lho loh kah tah bahwa karena jika kalau agar supaya sehingga
-    namun tetapi tapi melainkan saat ketika sewaktu selama walau walaupun meski meskipun
-    soal mengenai perihal terkait seputar
-    saya kamu anda kita kami engkau dia ia beliau mereka nya
-    tolong mohon coba jelaskan sebutkan ceritakan beritahu beri info informasi
-    mau ingin pengen tanya nanya bertanya tahu tau apa-apa
-    halo hai hi hello hey pagi siang sore malam selamat terima kasih makasih thanks
-    bot min admin kak kakak bro gan sis bang mas mbak pak bu om
-    the a an of is are was were what who when where why how which do does did
-    berita artikel kabar
-    """.split()
-)
+QUERY_FUNCTION_WORDS: Final = _function_words(_DATA["query"]["function_words"])
 
-# Query-side synonym classes of news prose: a question's verb of saying or
-# meeting matches whichever one the reporter used ("ujar", "tutur", "kata").
-# Standard forms; they are stemmed like everything else.
-QUERY_SYNONYMS: Final = (
-    frozenset("kata mengatakan berkata ujar tutur ungkap bicara berbicara menyatakan".split()),
-    frozenset("temu bertemu pertemuan jumpa berjumpa".split()),
-    frozenset("tanggap tanggapan jawab menjawab respons merespons balas".split()),
-    frozenset("kunjung kunjungan perjalanan lawatan".split()),
+# Query-side synonym classes of news prose ("ujar", "tutur", "kata").
+QUERY_SYNONYMS: Final = tuple(frozenset(line.split()) for line in _DATA["query"]["synonyms"])
+
+TRANSLITERATIONS: Final = tuple(
+    (str(a), str(b)) for a, b in _DATA.get("transliteration", {}).get("pairs", ())
 )
 
 # Sentence-final and clause particles written attached to a word ("itukah",
 # "meskipun") and the possessive/object clitic "-nya".
-CLITICS: Final = ("nya", "lah", "kah", "pun")
+CLITICS: Final = tuple(_DATA["query"]["clitics"])

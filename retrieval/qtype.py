@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-AnswerType = Literal["date", "number", "place"]
+AnswerType = Literal["date", "number", "place", "list"]
 
 _MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
@@ -44,7 +44,19 @@ _DATE_DIGITS = re.compile(
 # followed by a name (case-sensitive: names are capitalised in news text).
 PLACE = re.compile(r"\b(?:[Dd]i|[Kk]e|[Dd]ari) (?:sela-sela |luar |dalam )?[A-Z][\w-]+")
 
-_PATTERNS: dict[AnswerType, re.Pattern[str]] = {"date": DATE, "number": NUMBER, "place": PLACE}
+# "Rusia, China, dan Iran", "142 kapal Vietnam, 76 kapal Filipina, 49 kapal
+# Malaysia": an enumeration of at least three items, or two joined by "dan".
+_ITEM = r"[\w-]+(?: [\w-]+){0,3}"
+LIST = re.compile(
+    rf"{_ITEM}, {_ITEM}(?:, {_ITEM})*,? (?:dan|serta) [\w-]+|{_ITEM}, {_ITEM}, {_ITEM}"
+)
+
+_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    "date": DATE,
+    "number": NUMBER,
+    "place": PLACE,
+    "list": LIST,
+}
 
 
 def expected_type(words: Sequence[str]) -> AnswerType | None:
@@ -54,9 +66,28 @@ def expected_type(words: Sequence[str]) -> AnswerType | None:
         return "date"
     if ws & {"dimana", "kemana", "where", "lokasi"} or _asks_where(words):
         return "place"
-    if ws & {"berapa", "berapakah", "seberapa", "jumlah", "how"}:
+    if ws & {"berapa", "berapakah", "seberapa", "jumlah"} or _asks_how_much(words):
         return "number"
+    if _asks_which_ones(words):
+        return "list"
     return None
+
+
+def _asks_which_ones(words: Sequence[str]) -> bool:
+    """ "apa saja", "siapa saja", "negara mana saja": a list is asked for."""
+    return any(
+        w == "saja" and i > 0 and words[i - 1] in {"apa", "siapa", "mana"}
+        for i, w in enumerate(words)
+    )
+
+
+def _asks_how_much(words: Sequence[str]) -> bool:
+    """ "how many", "how much", "how long", "how far" ask for a quantity;
+    "how did Russia respond" asks for a description."""
+    return any(
+        w == "how" and i + 1 < len(words) and words[i + 1] in {"many", "much", "long", "far", "big"}
+        for i, w in enumerate(words)
+    )
 
 
 def _asks_where(words: Sequence[str]) -> bool:

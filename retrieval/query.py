@@ -9,17 +9,21 @@ something the corpus never mentions can be declined.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
 
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
 from retrieval.english import EnglishDictionary, lemmas, looks_english
 from retrieval.index import Index
-from retrieval.lexicon import QUERY_SYNONYMS
+from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
-from retrieval.typo import correct
+from retrieval.typo import close_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,15 @@ class PlanningPolicy:
     # A bilingual dictionary misses much of a question's wording; an English
     # word it cannot place says less about the corpus than an Indonesian one.
     unknown_english: float = 0.5
+    # A word the corpus writes with a capital at least this often (outside
+    # sentence starts) is a name: what a question is about.
+    name_ratio: float = 0.9
+    # How many paragraphs are read to decide that.
+    name_sample: int = 24
+    # A word found in at most ``rare_df`` paragraphs, not Indonesian, one
+    # slip away from a word ``common_ratio`` times as frequent, may be a typo.
+    rare_df: int = 3
+    common_ratio: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,13 @@ class Group:
     word: str
     columns: dict[int, float]  # term column -> scoring weight
     weight: float  # what covering this word is worth
+    # A name (person, place, organisation): the subject the answer must be about.
+    name: bool = False
+    # Position of the word in the question (function words counted).
+    position: int = -1
+    # Names written together in the question and in the corpus ("Xi Jinping",
+    # "Zhang Youxia") share a unit: one name, found if any of its words is.
+    unit: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +74,13 @@ class QueryPlan:
     context_only: dict[str, float] = field(default_factory=dict)
     unknown: tuple[str, ...] = ()
     unknown_mass: float = 0.0
+    # The unknown words that are names: a subject the corpus never mentions.
+    unknown_names: tuple[str, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)  # typed -> used
     answer_type: AnswerType | None = None
+    # The thing a "Siapa X ..."/"Apa X ..." question asks for (istri, warna,
+    # alasan): the answer's paragraph must say it, not just its subject.
+    focus: str | None = None
 
     @property
     def weights(self) -> dict[int, float]:
@@ -73,15 +98,33 @@ class QueryPlan:
         )
 
 
+def postings(index: Index, col: int) -> npt.NDArray[np.int64]:
+    """Sorted rows holding term ``col``."""
+    return np.asarray(index.postings(col), dtype=np.int64)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
+
+
 class Vocabulary:
     """What the planner knows of the corpus beyond the index's terms."""
 
-    def __init__(self, index: Index, english: EnglishDictionary | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        english: EnglishDictionary | None = None,
+        policy: PlanningPolicy | None = None,
+    ) -> None:
+        self.index = index
         self.english = english
+        self.policy = policy or PlanningPolicy()
+        self._names: dict[str, bool] = {}
+        self._pairs: dict[str, bool] = {}
         self.buckets: dict[str, list[str]] = defaultdict(list)
         for w in index.surface:
             if w.isalpha():
                 self.buckets[w[0]].append(w)
+        self.words: frozenset[str] = frozenset(index.surface)
         self.context_terms: frozenset[str] = frozenset().union(*index.article_context)
         stem = index.analyzer.stem
         self.synonyms: dict[str, frozenset[str]] = {}
@@ -91,7 +134,87 @@ class Vocabulary:
                 self.synonyms[s] = stems
 
     def correct(self, word: str) -> str | None:
-        return correct(word, self.buckets.get(word[:1], ()))
+        """The closest corpus word; among equally close ones, the one the
+        corpus uses most (in a big corpus, rare near-words are often typos
+        or names themselves: "mnet" beside "menit")."""
+        close = close_words(word, self.buckets.get(word[:1], ()))
+        if not close:
+            return None
+        nearest = min(d for _, d in close)
+        return max(
+            (w for w, d in close if d == nearest),
+            key=lambda w: (self.frequency(w), -len(w), [-ord(c) for c in w]),
+        )
+
+    def frequency(self, word: str) -> int:
+        """Paragraphs holding ``word``'s term (0 if none)."""
+        col = self.index.vocabulary.get(self.index.analyzer.stem(word))
+        return 0 if col is None else len(postings(self.index, col))
+
+    def common_variant(self, word: str, stem: str) -> str | None:
+        """A frequent corpus word that a rare, non-Indonesian ``word`` is
+        probably a chat form or a misspelling of ("nyerang" -> "serang",
+        "mneit" -> "menit"), or None."""
+        col = self.index.vocabulary.get(stem)
+        analyzer = self.index.analyzer
+        if col is None or analyzer.is_known_word(word):
+            return None
+        df = len(postings(self.index, col))
+        if df > self.policy.rare_df:
+            return None
+        for variant in (analyzer.colloquial_root(word), self.correct(word)):
+            if variant is not None and self.frequency(variant) >= self.policy.common_ratio * df:
+                return variant
+        return None
+
+    def transliteration(self, word: str) -> str | None:
+        """The corpus's spelling of a foreign name typed another way
+        ("sergey" -> "sergei"), or None."""
+        return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
+
+    def written_together(self, first: Group, second: Group) -> bool:
+        """Whether some paragraph holding the rarer of two words writes them
+        side by side ("Zhang Youxia"), read from a sample like ``is_name``."""
+        key = f"{first.word} {second.word}"
+        known = self._pairs.get(key)
+        if known is not None:
+            return known
+        rarer = min((first, second), key=lambda g: -g.weight)
+        col = min(rarer.columns, key=lambda c: -rarer.columns[c])
+        rows = postings(self.index, col)
+        step = max(1, len(rows) // self.policy.name_sample)
+        pattern = re.compile(
+            rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
+            re.IGNORECASE,
+        )
+        result = any(
+            pattern.search(self.index.text(int(row)))
+            for row in rows[::step][: self.policy.name_sample]
+        )
+        self._pairs[key] = result
+        return result
+
+    def is_name(self, word: str, col: int) -> bool:
+        """Whether the corpus writes ``word`` as a name: capitalised in most of
+        its occurrences that do not start a sentence (read from a sample of
+        the paragraphs holding its term, so it follows the corpus)."""
+        known = self._names.get(word)
+        if known is not None:
+            return known
+        rows = postings(self.index, col)
+        step = max(1, len(rows) // self.policy.name_sample)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        caps = total = 0
+        for row in rows[::step][: self.policy.name_sample]:
+            text = self.index.text(int(row))
+            for m in pattern.finditer(text):
+                if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+                    continue
+                total += 1
+                caps += text[m.start()].isupper()
+        result = total > 0 and caps >= self.policy.name_ratio * total
+        self._names[word] = result
+        return result
 
 
 def capitalised_words(text: str) -> set[str]:
@@ -103,12 +226,71 @@ def capitalised_words(text: str) -> set[str]:
     return found
 
 
-def english_words(text: str) -> list[str] | None:
-    """The content words of an English question, or None if it is not English."""
+def english_words(text: str, dictionary: EnglishDictionary | None = None) -> list[str] | None:
+    """The content words of an English question, or None if it is not English.
+    Consecutive words the dictionary holds as one entry ("prime minister",
+    "air force", "joint venture") stay one phrase, longest first."""
     raw = list(words(normalize(text)))
     if not looks_english(raw):
         return None
-    return [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+    content = [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+    out: list[str] = []
+    i = 0
+    while i < len(content):
+        for n in (3, 2, 1):
+            phrase = " ".join(content[i : i + n])
+            if n == 1 or (
+                i + n <= len(content)
+                and dictionary is not None
+                and phrase in " ".join(raw)
+                and dictionary.has(phrase)
+            ):
+                out.append(phrase)
+                i += n
+                break
+    return out
+
+
+def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
+    """Number the names (groups come in question order): adjacent name words
+    that the corpus also writes together ("zhang youxia") share a unit;
+    "kota sendara" does not."""
+    out: list[Group] = []
+    unit = -1
+    previous: Group | None = None
+    for g in groups:
+        if not g.name:
+            out.append(g)
+            continue
+        joined = (
+            previous is not None
+            and previous.position >= 0
+            and g.position == previous.position + 1
+            and vocab.written_together(previous, g)
+        )
+        if not joined:
+            unit += 1
+        out.append(replace(g, unit=unit))
+        previous = g
+    return out
+
+
+# Question words whose next word names what is asked ("Siapa istri ...").
+_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa"})
+# Words that only say "the name of" ("Siapa nama putri ..."): the focus is the next one.
+_FOCUS_SKIP = frozenset({"nama", "namanya"})
+
+
+def question_focus(typed: list[str], groups: list[Group]) -> str | None:
+    """The word right after an opening "siapa"/"apa", when it is an ordinary
+    word of the question (not a name, not a function word)."""
+    if not typed or typed[0] not in _FOCUS_AFTER:
+        return None
+    rest = [w for w in typed[1:] if w not in _FOCUS_SKIP]
+    if not rest:
+        return None
+    group = next((g for g in groups if g.word == rest[0]), None)
+    return None if group is None or group.name else group.word
 
 
 def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> str | None:
@@ -119,6 +301,9 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
     unknown). English: a cognate spelled almost alike ("patrol" ~ "patroli").
     """
     analyzer = index.analyzer
+    spelled = vocab.transliteration(word)
+    if spelled is not None:
+        return spelled
     if english:
         return next(filter(None, map(vocab.correct, lemmas(word))), None)
     root = analyzer.colloquial_root(word)
@@ -129,14 +314,19 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
 
 def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolicy) -> QueryPlan:
     analyzer = index.analyzer
-    english = english_words(text) if vocab.english is not None else None
+    english = english_words(text, vocab.english) if vocab.english is not None else None
     query_words = english if english is not None else analyzer.query_words(text)
     groups: list[Group] = []
     context_only: dict[str, float] = {}
     unknown: list[str] = []
+    unknown_names: list[str] = []
     unknown_mass = 0.0
     corrections: dict[str, str] = {}
     capitalised = capitalised_words(text)
+    typed = list(words(normalize(text))) if english is not None else analyzer.surface_words(text)
+    positions: dict[str, int] = {}
+    for i, t in enumerate(typed):
+        positions.setdefault(t, i)
 
     def columns(stem: str, factor: float) -> dict[int, float]:
         """The word's own column and its synonyms' (at a discount)."""
@@ -154,8 +344,9 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         stem = analyzer.stem(w)
         cols = columns(stem, 1.0)
         if english is not None and vocab.english is not None:
-            # Names ("Putin") match as typed; any translation may match too,
-            # through the same aliases as Indonesian text.
+            # Names ("Putin") match as typed; any translation may match too
+            # ("Olympics" -> olimpiade), through the same aliases as
+            # Indonesian text.
             for indonesian in vocab.english.translate(w):
                 for t in analyzer.surface_words(indonesian):
                     for col, weight in columns(analyzer.stem(t), 1.0).items():
@@ -165,14 +356,32 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             if variant is not None:
                 corrections[w] = variant
                 cols = columns(analyzer.stem(variant), policy.variant_weight)
+        elif english is None and w not in capitalised:
+            # A big corpus holds typos too ("mneit", "tagnan"): a word it
+            # barely knows that is one slip away from a common one reads as both.
+            variant = vocab.common_variant(w, stem)
+            if variant is not None:
+                corrections[w] = variant
+                for col, weight in columns(analyzer.stem(variant), policy.variant_weight).items():
+                    cols.setdefault(col, weight)
         if cols:
-            groups.append(Group(w, cols, max(cols.values())))
+            own = index.vocabulary.get(analyzer.stem(corrections.get(w, w)))
+            # Typed with a capital, or written as a name by the corpus, unless
+            # it is an Indonesian root word (titles, months, "bantah" opening
+            # a headline): those are names only when the question says so.
+            name = w in capitalised or (
+                own is not None
+                and not analyzer.is_root_word(w)
+                and vocab.is_name(corrections.get(w, w), own)
+            )
+            groups.append(Group(w, cols, max(cols.values()), name, positions.get(w, -1)))
         elif stem in vocab.context_terms:
             context_only[stem] = index.max_idf
         else:
             unknown.append(w)
             if w in capitalised:
                 factor = policy.unknown_capitalised
+                unknown_names.append(w)
             elif english is not None:
                 factor = policy.unknown_english
             elif analyzer.is_known_word(w):
@@ -180,14 +389,15 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             else:
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
+    groups = name_units(vocab, groups)
     return QueryPlan(
+        focus=question_focus(typed, groups),
         words=tuple(query_words),
         groups=tuple(groups),
         context_only=context_only,
         unknown=tuple(unknown),
         unknown_mass=unknown_mass,
+        unknown_names=tuple(unknown_names),
         corrections=corrections,
-        answer_type=expected_type(
-            list(words(normalize(text))) if english is not None else analyzer.surface_words(text)
-        ),
+        answer_type=expected_type(typed),
     )

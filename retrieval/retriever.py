@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from retrieval import cache
-from retrieval.answer import AnswerPolicy, answer, make_hit
+from retrieval.answer import AnswerPolicy, CorpusStats, answer, make_hit
 from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
+from retrieval.followup import FollowUp, answer_followup
 from retrieval.index import Index, IndexSettings, Progress
 from retrieval.models import Answer, Article, Corpus, Hit
 from retrieval.query import QueryPlan, Vocabulary, plan_query
@@ -19,10 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def _read_corpus(seeds_dir: Path, archive_dir: Path | None) -> Corpus:
-    if archive_dir is None:
-        return load_corpus(seeds_dir)
-    extra: dict[str, Any] = {"archive_dir": archive_dir}
-    return load_corpus(seeds_dir, **extra)
+    return load_corpus(seeds_dir, archive_dir)
 
 
 class Retriever:
@@ -36,7 +33,8 @@ class Retriever:
         self.corpus = index.corpus
         self.policy = policy or AnswerPolicy()
         self.english = english
-        self._vocab = Vocabulary(index, english)
+        self._vocab = Vocabulary(index, english, self.policy.planning)
+        self._stats = CorpusStats(index, self.policy)
         self._positions: dict[str, int] | None = None  # article id -> position
         self._source: tuple[Path, Path | None, IndexSettings] | None = None
 
@@ -113,8 +111,13 @@ class Retriever:
         only their analysis). Its answers equal a full rebuild's."""
         return Retriever(self.index.extend(articles), self.policy, self.english)
 
-    def ask(self, query: str, k: int = 5) -> Answer:
-        return answer(self.index, self.corpus, self._vocab, query, k, self.policy)
+    def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
+        """Answer a question; with ``context``, as a follow-up to that exchange."""
+        if context is not None:
+            return answer_followup(
+                self.index, self.corpus, self._vocab, query, k, self.policy, self._stats, context
+            )
+        return answer(self.index, self.corpus, self._vocab, query, k, self.policy, self._stats)
 
     def plan(self, query: str) -> QueryPlan:
         """How a query is read: its word groups, corrections and unknown words."""

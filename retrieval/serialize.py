@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retrieval.models import Answer, Article, Hit, SeenElsewhere, Source
+
+if TYPE_CHECKING:
+    from retrieval.ingest import IngestResult
 
 
 def iso_published(published: datetime | None, has_time: bool) -> str | None:
@@ -62,4 +65,32 @@ def article_to_dict(a: Article) -> dict[str, Any]:
         **source_to_dict(a.source),
         "paragraphs": len(a.paragraphs),
         "provenance": dict(a.provenance),
+    }
+
+
+def ingest_result_to_dict(r: IngestResult) -> dict[str, Any]:
+    """One ``tanyaberita add --json`` line: the input, what happened, the article."""
+    article = None
+    if r.article is not None:
+        a = r.article
+        article = {
+            "id": a.id,
+            **source_to_dict(a.source),
+            "paragraphs": list(a.paragraphs),
+            "added": None
+            if a.added is None
+            else {
+                "via": a.added.via,
+                "ref": a.added.ref,
+                "at": a.added.at.isoformat(),
+                "by": a.added.by,
+                "feed": a.added.feed,
+            },
+        }
+    return {
+        "input": r.input,
+        "status": r.status,
+        "article": article,
+        "duplicate_of": r.duplicate_of,
+        "error": r.error,
     }

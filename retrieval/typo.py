@@ -40,3 +40,19 @@ def correct(word: str, vocabulary: Collection[str]) -> str | None:
         return None
     best = min(int(m[1]) for m in matches)
     return min((m[0] for m in matches if m[1] == best), key=lambda v: (len(v), v))
+
+
+def close_words(word: str, vocabulary: Collection[str]) -> list[tuple[str, int]]:
+    """Every vocabulary word within ``max_edits`` of ``word`` (same first
+    letter, the word itself excluded) with its distance, for a caller that
+    ranks them (e.g. by how often the corpus uses each)."""
+    limit = max_edits(word)
+    if limit == 0:
+        return []
+    candidates = [
+        v
+        for v in vocabulary
+        if v != word and v[:1] == word[:1] and abs(len(v) - len(word)) <= limit
+    ]
+    matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    return [(m[0], int(m[1])) for m in matches]

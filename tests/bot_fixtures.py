@@ -36,6 +36,10 @@ BOT_ENV_KEYS = (
     "LOG_LEVEL",
     "WEBHOOK_SECRET",
     "ENGLISH_DICT",
+    # archive and feeds (ingest)
+    "ARCHIVE_DIR",
+    "FEEDS",
+    "FEED_INTERVAL",
     # reliab settings
     "SEND_DEADLINE_SECONDS",
     "THROTTLE_WINDOW_SECONDS",
@@ -44,6 +48,7 @@ BOT_ENV_KEYS = (
     "QUESTION_MAX_CHARS",
     "QUESTION_MAX_TERMS",
     "QUERY_LOG_RETENTION_DAYS",  # qlog
+    "FOLLOWUP_WINDOW_MINUTES",  # followup
 )
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from retrieval import Retriever
 from retrieval.dates import format_date
 from retrieval.qtype import expected_type, has_type
+from tests.retrieval_helpers import invented_retriever, seeds_retriever
 
 
 @pytest.fixture(scope="module")
-def retriever(seeds_dir: Path) -> Retriever:
-    return Retriever.load(seeds_dir, english_dict=None)
+def retriever() -> Retriever:
+    return seeds_retriever()
 
 
 def test_trade_question_cites_republika(retriever: Retriever):
@@ -113,3 +112,52 @@ def test_expected_answer_types():
     assert not has_type("pada Jumat (30/12).", "number")  # a date is not a quantity
     assert has_type("di kediamannya di Novo-Ogaryovo", "place")
     assert not has_type("pada 15 Dec lalu", "number")  # English month abbreviations too
+
+
+def test_a_decline_says_why_and_what_was_not_found(retriever: Retriever):
+    answer = retriever.ask("Siapa presiden Prancis?")
+    assert not answer.answered and answer.reason == "missing-term"
+    assert "prancis" in answer.missing
+    assert retriever.ask("Berapa nilai perdagangan bilateral Rusia dan China?").reason is None
+
+
+def test_a_subject_the_articles_never_pair_with_the_question_is_declined():
+    # "Arsen Dalimunthe" is in the corpus, a wife or a birth date of his is not.
+    retriever = invented_retriever()
+    for question in ("Siapa istri Arsen Dalimunthe?", "Kapan Arsen Dalimunthe lahir?"):
+        answer = retriever.ask(question)
+        assert not answer.answered, question
+        assert answer.reason == "missing-term" and answer.missing
+    answer = retriever.ask("Berapa biaya pembangunan pelabuhan Lumbira?")
+    assert answer.best is not None and "40 miliar" in answer.best.text
+
+
+def test_declines_recalibrate_when_the_corpus_grows():
+    """Distractors that use the question's words elsewhere ("istri", "wali
+    kota", "pelabuhan") must not turn a decline into an answer, nor an answer
+    into a decline; the content-word cut is re-read from the bigger corpus."""
+    small, big = invented_retriever(), invented_retriever(60)
+    assert len(big.index) > 10 * len(small.index)
+    assert big.policy == small.policy
+    for retriever in (small, big):
+        assert not retriever.ask("Siapa istri Arsen Dalimunthe?").answered
+        assert not retriever.ask("Siapa wali kota Sendara?").answered
+        best = retriever.ask("Kapan pelabuhan Teluk Sari diresmikan?").best
+        assert best is not None and "3 Maret 2025" in best.text
+        best = retriever.ask("Siapa ketua panitia festival garam?").best
+        assert best is not None and "Wiranti Lubis" in best.text
+    # What "istri" is about is only in the big corpus; there it is answered.
+    assert not small.ask("Siapa istri nelayan?").answered
+    best = big.ask("Siapa istri nelayan?").best
+    assert best is not None and "Istri seorang nelayan" in best.text
+
+
+def test_list_questions_want_an_enumeration():
+    assert expected_type(["negara", "mana", "saja", "yang", "tergabung"]) == "list"
+    assert expected_type(["bidang", "apa", "saja"]) == "list"
+    # "Di wilayah mana saja" asks for places first.
+    assert expected_type(["di", "wilayah", "mana", "saja", "latihan"]) == "place"
+    assert has_type(
+        "142 kapal Vietnam, 76 kapal Filipina, 49 kapal Malaysia dan satu kapal", "list"
+    )
+    assert not has_type("Putin bertemu Xi di Moskow.", "list")

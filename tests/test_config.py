@@ -70,11 +70,16 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "LOG_LEVEL": "debug",
         "WEBHOOK_SECRET": "abc_DEF-123",
         "ENGLISH_DICT": "/srv/dict/freedict-eng-ind",
+        # archive and feeds (ingest)
+        "ARCHIVE_DIR": "/srv/archive",
+        "FEEDS": "https://a.example/rss, https://b.example/feed",
+        "FEED_INTERVAL": "30",
         # reliab settings
         **{"SEND_DEADLINE_SECONDS": "30", "THROTTLE_WINDOW_SECONDS": "10"},
         **{"THROTTLE_USER_LIMIT": "2", "THROTTLE_CHAT_LIMIT": "3"},
         **{"QUESTION_MAX_CHARS": "100", "QUESTION_MAX_TERMS": "10"},
         "QUERY_LOG_RETENTION_DAYS": "90",
+        "FOLLOWUP_WINDOW_MINUTES": "2.5",  # followup
     }
     s = load_settings(env, None)
     assert (s.send_deadline, s.throttle_window) == (30.0, 10.0)  # reliab settings
@@ -90,7 +95,10 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert s.webhook_secret == "abc_DEF-123"
     assert s.english_dict == Path("/srv/dict/freedict-eng-ind")
     assert s.query_log_retention_days == 90
+    assert s.followup_window_minutes == 2.5  # followup
     assert load_settings({**env, "ENGLISH_DICT": "none"}, None).english_dict is None
+    assert s.archive_dir == Path("/srv/archive") and s.feed_interval == 30 * 60
+    assert s.feeds == ("https://a.example/rss", "https://b.example/feed")
     assert set(BOT_ENV_KEYS) == set(env)  # the shared list the subprocess tests scrub
 
 
@@ -169,6 +177,8 @@ def test_parse_env_file_keeps_empty_values_and_equals_signs() -> None:
         ("QUERY_LOG_RETENTION_DAYS", "30d"),
         ("QUERY_LOG_RETENTION_DAYS", "1.5"),
         ("QUERY_LOG_RETENTION_DAYS", "99999999"),
+        ("FOLLOWUP_WINDOW_MINUTES", "-1"),  # followup
+        ("FOLLOWUP_WINDOW_MINUTES", "ten"),
     ],
 )
 def test_bad_values_name_the_variable_in_one_line(key: str, value: str) -> None:

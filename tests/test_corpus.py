@@ -30,9 +30,9 @@ def bare_seeds(tmp_path: Path, seeds_dir: Path) -> Path:
     return target
 
 
-def _error(seeds: Path, metadata: Path | None = None) -> str:
+def _error(seeds: Path, metadata: Path | None = None, archive: Path | None = None) -> str:
     with pytest.raises(CorpusError) as info:
-        load_corpus(seeds, metadata)
+        load_corpus(seeds, archive, metadata_path=metadata)
     message = str(info.value)
     assert "\n" not in message
     return message
@@ -43,8 +43,13 @@ def _error(seeds: Path, metadata: Path | None = None) -> str:
 
 def test_seed_corpus(corpus: Corpus, seeds_dir: Path) -> None:
     assert [a.id for a in corpus.articles] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
-    assert [len(a.paragraphs) for a in corpus.articles] == [7, 13, 15, 9, 21]
     assert corpus.warnings == ()
+    for article in corpus.articles:
+        raw = article.path.read_text(encoding="utf-8")
+        assert article.paragraphs and article.added is None
+        # a paragraph is one scraped line, at most with its dateline cut off
+        for paragraph in article.paragraphs:
+            assert paragraph and "\n" not in paragraph and paragraph in raw
 
 
 def test_seed_articles_carry_their_metadata(corpus: Corpus, seeds_dir: Path) -> None:
@@ -76,7 +81,7 @@ def test_metadata_path_can_point_elsewhere(tmp_path: Path, bare_seeds: Path) -> 
         'provenance = { url = "looked-up" }\n',
         encoding="utf-8",
     )
-    corpus = load_corpus(bare_seeds, metadata)
+    corpus = load_corpus(bare_seeds, metadata_path=metadata)
     assert corpus.article(ID_000).source.url == "https://www.republika.co.id/x"
     assert corpus.article(ID_000).source.outlet == "Republika"  # still taken from the text
     assert len(corpus.warnings) == 1  # only 004 lacks an entry
@@ -106,7 +111,6 @@ def test_without_metadata_the_text_speaks(bare_seeds: Path) -> None:
     assert second.source.has_time is True
     assert second.source.wires == ("AFP", "Reuters", "TASS")
     assert second.provenance["published"] == "stated"
-    assert len(second.paragraphs) == 21
 
 
 def test_one_warning_per_file_without_metadata(
@@ -176,3 +180,105 @@ def test_metadata_for_a_missing_article(bare_seeds: Path) -> None:
 
 def test_explicit_metadata_path_must_exist(tmp_path: Path, bare_seeds: Path) -> None:
     assert "missing.toml" in _error(bare_seeds, tmp_path / "missing.toml")
+
+
+def test_unreadable_article_file_is_an_error(bare_seeds: Path) -> None:
+    (bare_seeds / "001_gone.txt").symlink_to(bare_seeds / "nowhere.txt")
+    assert _error(bare_seeds) == "seeds/001_gone.txt: a broken symlink"
+
+
+@pytest.mark.parametrize("kind", ["directory", "dangling symlink", "invalid TOML"])
+def test_broken_metadata_file_is_an_error(bare_seeds: Path, kind: str) -> None:
+    meta = bare_seeds / "metadata.toml"
+    if kind == "directory":
+        meta.mkdir()
+    elif kind == "dangling symlink":
+        meta.symlink_to(bare_seeds / "nowhere.toml")
+    else:
+        meta.write_text("[articles\n", encoding="utf-8")
+    message = _error(bare_seeds)
+    assert message.startswith("seeds/metadata.toml: ")
+
+
+# --- at archive size: skipped files and summarised warnings --------------------
+
+
+def test_many_warnings_become_one_line_per_kind(
+    bare_seeds: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = (bare_seeds / f"{ID_004}.txt").read_text(encoding="utf-8")
+    for n in range(8):
+        (bare_seeds / f"1{n:02d}_copy.txt").write_text(text, encoding="utf-8")
+    (bare_seeds / "200_huge.txt").write_text(text * 40, encoding="utf-8")
+    (bare_seeds / "201_blob.txt").write_bytes(b"\x00\x01" * 50)
+    with caplog.at_level(logging.WARNING, logger="retrieval.corpus"):
+        corpus = load_corpus(bare_seeds, max_file_bytes=len(text.encode()) * 2)
+    assert {"200_huge", "201_blob"}.isdisjoint(a.id for a in corpus.articles)
+    missing = [w for w in corpus.warnings if "no metadata entry; missing outlet, url" in w]
+    assert missing == [
+        "9 files: no metadata entry; missing outlet, url (e.g. seeds/004_3f1231850dda2433.txt,"
+        " seeds/100_copy.txt, seeds/101_copy.txt, seeds/102_copy.txt, seeds/103_copy.txt, ...)"
+    ]
+    assert any(w.startswith("seeds/200_huge.txt: skipped: larger than") for w in corpus.warnings)
+    assert not any(" 0 MB" in w for w in corpus.warnings)
+    assert "seeds/201_blob.txt: skipped: binary data" in corpus.warnings
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.corpus"]
+    assert logged == list(corpus.warnings) and len(logged) == 4
+
+
+def _archive_article(root: Path, article_id: str, paragraphs: str, toml: str | None = None) -> None:
+    folder = root / "2025" / "06"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{article_id}.txt").write_text(paragraphs, encoding="utf-8")
+    if toml is None:
+        toml = (
+            f'[articles."{article_id}"]\noutlet = "Kabar Nusantara"\ntitle = "Judul"\n'
+            'published = "2025-06-18"\nauthor = "Rina"\n'
+            'provenance = { outlet = "stated", title = "stated", published = "stated",'
+            ' author = "stated" }\n\n'
+            f'[articles."{article_id}".added]\nvia = "file"\nref = "x.txt"\n'
+            "at = 2025-06-19T01:02:03+00:00\n"
+        )
+    (folder / f"{article_id}.toml").write_text(toml, encoding="utf-8")
+
+
+def test_archive_articles_load_as_stored(corpus: Corpus, seeds_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    # Stored text is already clean: a line the cleaner would cut stays as it is.
+    stored = "JAKARTA - Paragraf pertama.\n\nBaca juga: paragraf kedua.\n"
+    _archive_article(root, "20250618-kabar-nusantara-0123456789", stored)
+    both = load_corpus(seeds_dir, root)
+    assert both.articles[: len(corpus.articles)] == corpus.articles
+    added = both.articles[-1]
+    assert added.paragraphs == ("JAKARTA - Paragraf pertama.", "Baca juga: paragraf kedua.")
+    assert added.source.outlet == "Kabar Nusantara" and added.source.author == "Rina"
+    assert added.added is not None and added.added.via == "file"
+    assert both.warnings == ()
+
+
+def test_half_added_article_is_invisible(seeds_dir: Path, corpus: Corpus, tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "2025" / "06").mkdir(parents=True)
+    (root / "2025" / "06" / "20250618-web-0123456789.txt").write_text("Teks.\n", encoding="utf-8")
+    (root / "2025" / "06" / ".20250618-web-0123456789.toml.x1.tmp").write_text(
+        "[", encoding="utf-8"
+    )
+    both = load_corpus(seeds_dir, root)
+    assert both.articles == corpus.articles
+    assert both.warnings == (
+        f"{root}/2025/06/20250618-web-0123456789.txt: skipped: no .toml beside it"
+        " (an interrupted add?)",
+    )
+
+
+def test_broken_archive_entry_is_one_error(seeds_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    _archive_article(root, "20250618-web-0123456789", "Teks.\n", toml="[articles.\n")
+    message = _error(seeds_dir, archive=root)
+    assert message.startswith("archive/2025/06/20250618-web-0123456789.toml: invalid TOML")
+
+
+def test_archive_id_may_not_shadow_a_seed(seeds_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    _archive_article(root, ID_000, "Teks.\n")
+    assert "already a seed" in _error(seeds_dir, archive=root)

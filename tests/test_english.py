@@ -76,3 +76,41 @@ def test_english_with_the_installed_freedict(seeds_dir: Path):
     best = retriever.ask("Did Russia boycott the Beijing Winter Olympics?").best
     assert best is not None and "memboikot Olimpiade" in best.text
     assert not retriever.ask("What is the weather in London today?").answered
+
+
+def test_irregular_forms_reach_the_dictionary_form():
+    assert "grow" in lemmas("grew") and "meet" in lemmas("met")
+    assert "speak" in lemmas("spoke")
+    # Phrases inflect on their last word.
+    assert "defense minister" in lemmas("defense ministers")
+
+
+def test_how_asks_for_a_number_only_with_a_quantity_word():
+    from retrieval.qtype import expected_type
+
+    assert expected_type("how many doses".split()) == "number"
+    assert expected_type("how much did trade grow".split()) == "number"
+    assert expected_type("how did russia respond".split()) is None
+
+
+def test_dictionary_phrases_stay_one_query_word(tmp_path: Path):
+    entries = {
+        "prime minister": "prime minister <n>\nperdana menteri\nhead of government\n",
+        "prime": "prime <adj>\nutama\nfirst in rank\n",
+        "minister": "minister <n>\nmenteri\nhead of a ministry\n",
+    }
+    data, index, offset = b"", [], 0
+    for word, body in entries.items():
+        raw = body.encode()
+        index.append(f"{word}\t{_b64(offset)}\t{_b64(len(raw))}")
+        data += raw
+        offset += len(raw)
+    prefix = tmp_path / "phrases"
+    prefix.with_name(prefix.name + ".index").write_text("\n".join(index) + "\n", "utf-8")
+    prefix.with_name(prefix.name + ".dict.dz").write_bytes(gzip.compress(data))
+    d = EnglishDictionary.load(prefix)
+    assert d is not None
+    from retrieval.query import english_words
+
+    assert english_words("Who is the prime minister of Russia?", d) == ["prime minister", "russia"]
+    assert d.translate("prime minister") == ("perdana", "menteri")

@@ -15,21 +15,24 @@ from retrieval import Retriever
 from retrieval.corpus import load_corpus
 from retrieval.evaluation import (
     INDONESIAN,
+    EvalError,
     Question,
     Report,
     baseline,
+    default_split,
     evaluate,
     fold,
     load_questions,
 )
-from retrieval.models import CorpusError
+from tests.retrieval_helpers import seeds_retriever
 
 OWN = Path(__file__).parent / "data" / "questions.jsonl"
+SCALE = Path(__file__).parent / "data" / "questions_scale.jsonl"
 
 
 @pytest.fixture(scope="module")
-def retriever(seeds_dir: Path) -> Retriever:
-    return Retriever.load(seeds_dir, english_dict=None)
+def retriever() -> Retriever:
+    return seeds_retriever()
 
 
 def _check_bar(report: Report) -> None:
@@ -74,7 +77,8 @@ def test_plain_tfidf_baseline_is_worse(retriever: Retriever):
     ours = evaluate(questions, lambda q: retriever.ask(q, k=5))
     plain = evaluate(questions, baseline(retriever.corpus))
     assert plain.hit_at_1() < ours.hit_at_1()
-    assert plain.none_declined[0] == 0  # it cannot decline at all
+    # Declining is what the plain baseline lacks: ours declines most out-of-corpus questions.
+    assert ours.none_declined[0] > plain.none_declined[0]
 
 
 def test_hit_needs_the_marker_in_the_top_paragraph(retriever: Retriever):
@@ -91,5 +95,42 @@ def test_fold_normalises_quotes_case_and_space():
 def test_bad_question_line_is_one_clear_error(tmp_path: Path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"q": "a", "kind": "formal", "accept": []}\n{"q": 1}\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"q.jsonl:2: bad question"):
+    with pytest.raises(EvalError, match=r"q.jsonl:2: bad question"):
         load_questions(path)
+    path.write_text('{"q": "a", "kind": "formal", "accept": [], "split": "x"}\n', "utf-8")
+    with pytest.raises(EvalError, match="unknown split"):
+        load_questions(path)
+    with pytest.raises(EvalError, match="cannot read"):
+        load_questions(tmp_path / "absent.jsonl")
+
+
+def test_every_set_splits_into_two_stable_halves():
+    for path in (OWN, SCALE):
+        questions = load_questions(path)
+        halves = {q.half for q in questions}
+        assert halves == {"tune", "heldout"}, path
+        tune = sum(q.half == "tune" for q in questions)
+        assert abs(2 * tune - len(questions)) <= len(questions) // 4, path
+    assert default_split("Siapa Yuri Ushakov?") == default_split("Siapa Yuri Ushakov?")
+
+
+def test_scale_set_is_mostly_hard_out_of_corpus_questions(retriever: Retriever):
+    questions = load_questions(SCALE)
+    none = [q for q in questions if q.kind == "none"]
+    assert len(questions) >= 60 and len(none) >= 40
+    # Hard: each one shares informative words with the seeds.
+    for q in none:
+        plan = retriever.plan(q.q)
+        assert plan.groups, q.q
+    # The answerable ones name the dataset whose article answers them.
+    assert all(q.corpus for q in questions if q.kind != "none")
+
+
+def test_hits_at_k_and_reciprocal_rank(retriever: Retriever):
+    q = Question("Siapa Yuri Ushakov?", "formal", ("penasihat presiden Rusia",))
+    report = evaluate([q], lambda text: retriever.ask(text, k=3))
+    (outcome,) = report.outcomes
+    assert outcome.rank == 1 and report.hit_at(3) == report.mrr() == 1.0
+    never = Question("Siapa Yuri Ushakov?", "formal", ("tidak ada di mana pun",))
+    report = evaluate([never], retriever.ask)
+    assert report.outcomes[0].rank is None and report.mrr() == 0.0

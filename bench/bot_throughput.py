@@ -1,0 +1,326 @@
+"""Bot throughput: the real bot through PTB's polling path against the Bot API stand-in.
+
+    python -m bench.bot_throughput --n 10000 --concurrency 20
+
+The Bot API stand-in (``tests/botapi_standin.py``) serves 127.0.0.1 in this
+process; the bot runs in a child process exactly as ``tanyaberita run`` builds
+it (``bot.app.build_application``, ``Application.run_polling``, concurrent
+updates on), on the seeds unless ``--seeds`` says otherwise. Questions (the
+project's own question set, cycled) come from many private chats in a closed
+loop: ``--concurrency`` questions are outstanding at any time, each from a chat
+with no other question open. Latency is from the moment the update is queued
+to the moment the stand-in receives the bot's reply (its first sendMessage to
+that chat).
+
+Three passes, each with a fresh bot: the rate limiter off (``--n`` questions),
+then the production limiter that ``bot/app.py`` installs (``ResilientRequests``
+from ``bot/sending.py``: retries plus pacing at Telegram's ~30 messages a
+second) and PTB's plain ``AIORateLimiter`` (``--n-limited`` questions each).
+``bot/app.py`` has no setting to choose the limiter, so the child patches the
+name ``bot.app.ResilientRequests`` to build "no limiter" or ``AIORateLimiter``;
+the handlers, defaults, post_init and polling are otherwise the production ones.
+Everything is bounded in count and time (``--timeout`` per pass) and stays on
+loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from unittest import mock
+
+import numpy as np
+from telegram.ext import AIORateLimiter
+
+from tests.botapi_standin import BotApiStandIn, JSONDict
+
+REPO = Path(__file__).resolve().parents[1]
+QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
+FIRST_USER_ID = 5_000_001
+LIMITERS = {
+    "off": "off",
+    "production": "ResilientRequests (bot/app.py)",
+    "aio": "AIORateLimiter",
+}
+
+
+class TimedStandIn(BotApiStandIn):
+    """The stand-in, reporting (chat id, time) of every successful sendMessage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replies: queue.Queue[tuple[int, float]] = queue.Queue()
+
+    def _dispatch(
+        self, path: str, content_type: str, body: bytes, query: str, handler: Any
+    ) -> tuple[int, JSONDict]:
+        status, payload = super()._dispatch(path, content_type, body, query, handler)
+        if status == 200 and path.lower().endswith("/sendmessage"):
+            self.replies.put((int(payload["result"]["chat"]["id"]), time.perf_counter()))
+        return status, payload
+
+
+@dataclass
+class Pass:
+    limiter: str
+    questions: int
+    answered: int
+    seconds: float
+    latencies_ms: list[float]
+    error: str | None = None
+
+    def figures(self) -> dict[str, Any]:
+        lat = np.asarray(self.latencies_ms or [np.nan])
+        return {
+            "rate_limiter": LIMITERS[self.limiter],
+            "questions": self.questions,
+            "answered": self.answered,
+            "seconds": round(self.seconds, 2),
+            "answered_per_s": round(self.answered / max(self.seconds, 1e-9), 1),
+            "p50_ms": round(float(np.percentile(lat, 50)), 1),
+            "p99_ms": round(float(np.percentile(lat, 99)), 1),
+            "max_ms": round(float(np.max(lat)), 1),
+            "error": self.error,
+        }
+
+
+def load_questions(path: Path = QUESTIONS) -> list[str]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+class Feed(Protocol):
+    """What ``drive`` needs of the stand-in."""
+
+    replies: queue.Queue[tuple[int, float]]
+
+    def send_text(self, text: str, *, user_id: int, first_name: str) -> JSONDict: ...
+
+
+def drive(
+    standin: Feed,
+    questions: Sequence[str],
+    n: int,
+    *,
+    concurrency: int,
+    chats: int,
+    timeout: float,
+) -> tuple[int, float, list[float], str | None]:
+    """Closed loop: keep ``concurrency`` questions open until ``n`` are answered."""
+    open_since: dict[int, float] = {}
+    latencies: list[float] = []
+    sent = 0
+    next_chat = 0
+
+    def send_one() -> None:
+        nonlocal sent, next_chat
+        for _ in range(chats):
+            user = FIRST_USER_ID + next_chat
+            next_chat = (next_chat + 1) % chats
+            if user not in open_since:
+                break
+        standin.send_text(questions[sent % len(questions)], user_id=user, first_name="Uji")
+        open_since[user] = time.perf_counter()
+        sent += 1
+
+    started = time.perf_counter()
+    for _ in range(min(concurrency, n)):
+        send_one()
+    error = None
+    while len(latencies) < n:
+        left = timeout - (time.perf_counter() - started)
+        try:
+            chat, at = standin.replies.get(timeout=max(left, 0.001))
+        except queue.Empty:
+            error = f"timeout after {timeout:.0f} s with {len(latencies)} of {n} answered"
+            break
+        asked = open_since.pop(chat, None)
+        if asked is None:
+            continue  # a second message for a question already answered
+        latencies.append((at - asked) * 1000)
+        if sent < n:
+            send_one()
+    return len(latencies), time.perf_counter() - started, latencies, error
+
+
+def _drain(replies: queue.Queue[tuple[int, float]], quiet: float = 0.5) -> None:
+    while True:
+        try:
+            replies.get(timeout=quiet)
+        except queue.Empty:
+            return
+
+
+def run_pass(
+    *,
+    limiter: str,
+    n: int,
+    concurrency: int,
+    chats: int,
+    timeout: float,
+    seeds: Path,
+    cache_dir: Path,
+    warmup: int,
+) -> Pass:
+    questions = load_questions()
+    standin = TimedStandIn()
+    standin.start()
+    with tempfile.TemporaryDirectory(prefix="tb-bot-") as tmp:
+        env = {
+            **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")},
+            "TELEGRAM_BOT_TOKEN": standin.token,
+            "TELEGRAM_API_BASE_URL": standin.base_url,
+            "QUERY_LOG_PATH": str(Path(tmp) / "queries.sqlite3"),
+            "QUERY_LOG_SECRET": "bench-secret",
+            "SEEDS_DIR": str(seeds),
+            "INDEX_CACHE_DIR": str(cache_dir),
+            "LOG_LEVEL": "WARNING",
+        }
+        cmd = [sys.executable, "-m", "bench.bot_throughput", "--serve", limiter]
+        child = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True)
+        try:
+            standin.wait_for_sync("setMyCommands", timeout=min(timeout, 300))
+            if warmup:
+                drive(
+                    standin,
+                    questions,
+                    warmup,
+                    concurrency=concurrency,
+                    chats=chats,
+                    timeout=timeout,
+                )
+                _drain(standin.replies)
+            answered, seconds, latencies, error = drive(
+                standin, questions, n, concurrency=concurrency, chats=chats, timeout=timeout
+            )
+        except AssertionError:
+            answered, seconds, latencies = 0, 0.0, []
+            error = "the bot did not start (no setMyCommands)"
+        finally:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+            standin.stop()
+    failed = [c for c in standin.errors() if c.method.lower() != "getupdates"]
+    if failed and error is None:
+        error = f"{len(failed)} Bot API errors, e.g. {failed[0].method}: {failed[0].error}"
+    return Pass(limiter, n, answered, seconds, latencies, error)
+
+
+def serve(limiter: str) -> int:
+    """The child: the production Application, polling the stand-in."""
+    import bot.app
+    from bot.config import load_settings
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = load_settings(os.environ, env_file=None)
+    if limiter == "production":
+        app = bot.app.build_application(settings)
+    else:
+        make = (lambda **_: None) if limiter == "off" else (lambda **_: AIORateLimiter())
+        with mock.patch.object(bot.app, "ResilientRequests", side_effect=make):
+            app = bot.app.build_application(settings)
+    app.run_polling(allowed_updates=bot.app.ALLOWED_UPDATES)
+    return 0
+
+
+def table(passes: Sequence[dict[str, Any]], concurrency: int) -> str:
+    lines = [
+        "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for p in passes:
+        lines.append(
+            f"| {p['rate_limiter']} | {p['questions']:,} | {p['answered']:,} | {p['seconds']} "
+            f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} |"
+            + (f" {p['error']}" if p["error"] else "")
+        )
+    lines.append(
+        f"\nClosed loop, {concurrency} questions open at a time from distinct private chats; "
+        "latency = update queued at the stand-in -> the bot's reply received."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bot_throughput", description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000, help="questions, limiter off")
+    parser.add_argument("--n-limited", type=int, default=600, help="questions, limiter on")
+    parser.add_argument(
+        "--limiters", default="off,production,aio", help="passes: off, production, aio"
+    )
+    parser.add_argument("--concurrency", type=int, default=20, help="questions open at once")
+    parser.add_argument("--chats", type=int, default=1000, help="distinct private chats")
+    parser.add_argument("--warmup", type=int, default=100, help="unmeasured questions first")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per pass")
+    parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    parser.add_argument(
+        "--serve", dest="serve_limiter", choices=tuple(LIMITERS), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.serve_limiter:
+        return serve(args.serve_limiter)
+    limiters = [x.strip() for x in args.limiters.split(",") if x.strip()]
+    if any(x not in LIMITERS for x in limiters):
+        parser.error(f"--limiters: expected some of {', '.join(LIMITERS)}")
+    if args.concurrency > args.chats:
+        parser.error("--concurrency cannot exceed --chats")
+    passes = []
+    with tempfile.TemporaryDirectory(prefix="tb-bot-index-") as cache:
+        from retrieval import Retriever
+
+        Retriever.load(args.seeds, cache_dir=Path(cache))  # build once, outside the timing
+        for limiter in limiters:
+            n = args.n if limiter == "off" else args.n_limited
+            if n <= 0:
+                continue
+            print(
+                f"pass: rate limiter {limiter}, {n} questions",
+                file=sys.stderr,
+                flush=True,
+            )
+            result = run_pass(
+                limiter=limiter,
+                n=n,
+                concurrency=args.concurrency,
+                chats=args.chats,
+                timeout=args.timeout,
+                seeds=args.seeds,
+                cache_dir=Path(cache),
+                warmup=args.warmup,
+            )
+            passes.append(result.figures())
+    markdown = table(passes, args.concurrency)
+    print(markdown)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "command": "python -m bench.bot_throughput " + " ".join(argv or sys.argv[1:]),
+        "concurrency": args.concurrency,
+        "chats": args.chats,
+        "passes": passes,
+    }
+    (args.out / f"bot-{stamp}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (args.out / f"bot-{stamp}.md").write_text(f"`{report['command']}`\n\n{markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

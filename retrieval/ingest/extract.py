@@ -1,0 +1,220 @@
+"""From a fetched page or a saved file to a draft article: text, title, date, outlet.
+
+HTML goes through trafilatura (main text, title, site name, author) and
+htmldate (publication date and time), then through our own Indonesian cleaning
+(``retrieval.cleaning.clean_article``), which strips datelines and furniture
+trafilatura keeps. Plain text goes through the cleaner alone, like a seed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from retrieval.cleaning import clean_article
+from retrieval.dates import WIB
+from retrieval.ingest.errors import IngestError
+from retrieval.ingest.urls import host_of, is_web_url
+from retrieval.metadata import stated_metadata
+from retrieval.models import Provenance
+from retrieval.outlets import registry
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# " - Kompas.com", " | Republika Online", " — detikNews": the separators a
+# <title> puts between the headline and the site's name.
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+_SITE_WORDS = frozenset({"online", "news", "berita", "com", "co", "id", "net", "or", "tv"})
+# trafilatura, htmldate and courlan log every unparsable page at ERROR/WARNING;
+# the IngestError that follows says it once, in our words.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article as extracted, before it gets an id and a place in the archive."""
+
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    has_time: bool = False
+    url: str | None = None  # the page's own (canonical) URL, when known
+    wires: tuple[str, ...] = ()
+    author: str | None = None
+    provenance: Mapping[str, Provenance] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def decode(body: bytes, where: str, charset: str | None = None) -> str:
+    """Bytes to text: the declared charset, a <meta charset>, else UTF-8."""
+    if b"\x00" in body[:8192]:
+        raise IngestError(f"{where}: binary data, not text")
+    declared = charset
+    if declared is None:
+        found = _META_CHARSET.search(body[:4096])
+        declared = found.group(1).decode("ascii") if found else None
+    for encoding in (declared, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding).removeprefix("\ufeff")
+        except LookupError:
+            continue
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{where}: cannot decode as {encoding} (byte {exc.start})") from None
+    raise IngestError(f"{where}: cannot decode")  # pragma: no cover - utf-8 always exists
+
+
+def from_text(text: str, url: str | None = None) -> Draft:
+    """A scraped text page (like the seeds): everything from our cleaner."""
+    cleaned = clean_article(text)
+    meta = stated_metadata(cleaned, url)
+    return Draft(
+        paragraphs=cleaned.paragraphs,
+        title=meta.title,
+        outlet=meta.outlet,
+        published=meta.published,
+        has_time=meta.has_time,
+        url=url,
+        wires=meta.wires or (),
+        author=meta.author,
+        provenance=meta.provenance,
+    )
+
+
+def outlet_by_host(url: str) -> str | None:
+    """The registry's outlet for the host serving ``url`` (subdomains fold onto it)."""
+    outlet = registry().by_host(url)
+    return None if outlet is None else outlet.name
+
+
+def from_html(html: str, url: str | None = None) -> Draft:
+    """A saved or fetched HTML page: trafilatura's text, cleaned by ours."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            deduplicate=False,
+        )
+    except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
+        doc = None
+    data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
+    body = data.get("text") or ""
+    if not body.strip():
+        return Draft(paragraphs=())
+    found_url = data.get("url")
+    page_url = found_url if isinstance(found_url, str) and is_web_url(found_url) else url
+    text_draft = from_text(body, None)
+    provenance = dict(text_draft.provenance)
+
+    site = _clean(data.get("sitename"))
+    title = strip_site_suffix(_clean(data.get("title")), site, page_url) or text_draft.title
+    if title is not None:
+        provenance["title"] = "stated"
+    outlet = text_draft.outlet
+    by_host = outlet_by_host(page_url) if page_url else None
+    if by_host is not None:
+        outlet, provenance["outlet"] = by_host, "inferred"
+    elif outlet is None and site is not None:
+        outlet, provenance["outlet"] = site, "stated"
+
+    published, has_time = _page_date(html)
+    if published is None:
+        published, has_time = text_draft.published, text_draft.has_time
+    if published is not None:
+        provenance["published"] = "stated"
+    if page_url is not None:
+        provenance["url"] = "stated"
+    author = _clean(data.get("author")) or text_draft.author
+    if author is not None:
+        provenance["author"] = "stated"
+    return Draft(
+        paragraphs=text_draft.paragraphs,
+        title=title,
+        outlet=outlet,
+        published=published,
+        has_time=has_time,
+        url=page_url,
+        wires=text_draft.wires,
+        author=author,
+        provenance=MappingProxyType(provenance),
+    )
+
+
+def strip_site_suffix(title: str | None, site: str | None, url: str | None) -> str | None:
+    """``Harga Beras Naik - Kompas.com`` -> ``Harga Beras Naik`` (also a leading site name)."""
+    if title is None:
+        return None
+    names = {_squash(n) for n in (site, _host_label(url)) if n} - {""}
+    # Alternating parts and separators: [part, sep, part, sep, part].
+    pieces = re.split(f"({_TITLE_SEPARATORS.pattern})", title)
+
+    def is_site(part: str) -> bool:
+        squashed = _squash(part)
+        return bool(squashed) and any(n in squashed or squashed in n for n in names)
+
+    while len(pieces) > 2 and is_site(pieces[-1]):
+        del pieces[-2:]
+    while len(pieces) > 2 and is_site(pieces[0]):
+        del pieces[:2]
+    return "".join(pieces).strip() or title
+
+
+def _squash(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    return "".join(w for w in words if w not in _SITE_WORDS)
+
+
+def _host_label(url: str | None) -> str | None:
+    """``news.detik.com`` -> ``detik``; ``www.republika.co.id`` -> ``republika``."""
+    host = host_of(url) if url else None
+    labels = (host or "").split(".")
+    while labels and labels[-1] in _SITE_WORDS | {"org", "go", "ac", "web", "my", "sch"}:
+        labels.pop()
+    return labels[-1] if labels else None
+
+
+def _clean(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    return text or None
+
+
+def _page_date(html: str) -> tuple[datetime | None, bool]:
+    """Publication date from the page's metadata (htmldate, original date)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(
+            html,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+            original_date=True,
+            extensive_search=False,
+        )
+    except (ValueError, TypeError):
+        return None, False
+    if not found:
+        return None, False
+    try:
+        value = datetime.strptime(found, "%Y-%m-%dT%H:%M:%S%z")
+        return value, True
+    except ValueError:
+        pass
+    try:
+        day = datetime.strptime(found[:10], "%Y-%m-%d")
+    except ValueError:
+        return None, False
+    return day.replace(tzinfo=WIB), False
