@@ -29,7 +29,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, handlers, inline, logmaint, render, webhook
+from bot import (
+    admin,
+    callbacks,
+    feeds,
+    handlers,
+    inline,
+    listings,
+    live,
+    logmaint,
+    paging,
+    reload,
+    render,
+    webhook,
+)
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.config import ConfigError, Settings, ensure_query_log_secret
 from bot.logsetup import RedactingFilter, setup_logging
@@ -74,6 +87,8 @@ def build_application(settings: Settings) -> BotApplication:
     """The configured Application; services are created in post_init."""
 
     async def post_init(app: BotApplication) -> None:
+        # Before loading: a file that arrives during the load is seen by the watcher.
+        files = await asyncio.to_thread(live.snapshot, settings.seeds_dir, settings.archive_dir)
         retriever = await asyncio.to_thread(
             Retriever.load,
             settings.seeds_dir,
@@ -84,7 +99,9 @@ def build_application(settings: Settings) -> BotApplication:
         secret = await asyncio.to_thread(ensure_query_log_secret, settings)
         querylog = await QueryLog.open(settings.query_log_path, secret=secret)
         try:
-            found = await asyncio.to_thread(Services.create, settings, retriever, querylog, secret)
+            found = await asyncio.to_thread(
+                Services.create, settings, retriever, querylog, secret, files
+            )
             put_services(app.bot_data, found)
             await _set_commands(app)
         except BaseException:
@@ -127,6 +144,14 @@ def build_application(settings: Settings) -> BotApplication:
         app.job_queue.run_repeating(
             logmaint.prune_job, interval=RETENTION_INTERVAL, first=60, name="query-log-retention"
         )
+        app.job_queue.run_repeating(
+            reload.watch_job,
+            interval=reload.WATCH_INTERVAL,
+            first=reload.WATCH_INTERVAL,
+            name="archive-watcher",
+        )
+        if settings.feeds:
+            feeds.schedule(app.job_queue, settings.feed_interval, first=feeds.FIRST_DELAY)
     return app
 
 
@@ -142,6 +167,8 @@ def _add_handlers(app: BotApplication) -> None:
             CommandHandler("latest", handlers.latest, filters=new),
             CommandHandler("sumber", handlers.sumber, filters=new),
             CommandHandler("stats", handlers.stats, filters=new),
+            CommandHandler("reload", reload.reload_command, filters=new),
+            CommandHandler("tambah", admin.tambah, filters=new),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.ask),
             MessageHandler(
                 groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT,
@@ -149,6 +176,8 @@ def _add_handlers(app: BotApplication) -> None:
             ),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
             CallbackQueryHandler(callbacks.more, pattern=f"^{render.MORE_PREFIX}"),
+            CallbackQueryHandler(admin.confirm, pattern=f"^{admin.PREFIX}"),
+            CallbackQueryHandler(paging.latest_button, pattern=f"^{listings.LATEST_PREFIX}"),
             CallbackQueryHandler(callbacks.stale_button),
             InlineQueryHandler(inline.inline_query),
         ]

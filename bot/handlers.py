@@ -22,7 +22,7 @@ from telegram.constants import ChatType
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import listings, render, texts
+from bot import charts, listings, render, texts
 from bot.addressing import (
     command_remainder,
     is_group,
@@ -32,7 +32,7 @@ from bot.addressing import (
 )
 from bot.exchange import Exchange
 from bot.followups import Earlier
-from bot.querylog import QueryLogError
+from bot.querylog import QueryLogError, Stats
 from bot.sending import chat_is_gone
 from bot.services import (
     CANDIDATES,
@@ -279,12 +279,13 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if ex is None:
             return
         n = listings.parse_latest_count(context.args or [])
+        markup = None
         if n is None:
             text = texts.USAGE_LATEST
         else:
-            text = listings.render_latest(services(context).retriever.corpus.newest(n))
+            text, markup = listings.latest_page(services(context).retriever.corpus.newest(n), 0)
         ex.outcome, ex.reason = "command", None if n is not None else "usage"
-        await deliver(context, ex, message, text)
+        await deliver(context, ex, message, text, reply_markup=markup)
 
 
 async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -351,17 +352,31 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ex.outcome = "command"
         svc = services(context)
         user = message.from_user
-        if user is None or user.id not in svc.settings.admin_user_ids:
+        figures: Stats | None = None
+        if not svc.is_admin(user):
             text, ex.reason = texts.NOT_ADMIN, "not_admin"
         elif message.chat.type != ChatType.PRIVATE:
             text, ex.reason = texts.STATS_PRIVATE_ONLY, "private_only"
         else:
             try:
-                text = listings.render_stats(await svc.querylog.stats(top=5, recent=5))
+                figures = await svc.querylog.stats(top=5, recent=5)
+                text = listings.render_stats(figures)
             except QueryLogError as exc:
                 logger.warning("query log unreadable for /stats: %s", exc)
                 text, ex.reason = texts.STATS_UNAVAILABLE, "log_unreadable"
-        await deliver(context, ex, message, text)
+        sent = await deliver(context, ex, message, text)
+        if sent is not None and figures is not None:
+            await send_chart(message, figures)
+
+
+async def send_chart(message: Message, figures: Stats) -> None:
+    """/stats's chart (questions per day, answered against declined), after the text;
+    a chart that cannot be drawn or sent costs only a warning."""
+    try:
+        png = await asyncio.to_thread(charts.questions_per_day_png, figures)
+        await message.reply_photo(png, caption=texts.STATS_CHART_CAPTION)
+    except Exception as exc:
+        logger.warning("could not send the /stats chart: %s: %s", type(exc).__name__, exc)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,7 +18,8 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 REDACTED = "[REDACTED]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that log one INFO line per HTTP request, URL (and so token) included.
-NOISY_LOGGERS = ("httpx", "httpcore")
+# apscheduler: a "Running job" pair every few seconds for the archive watcher (bot.reload).
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")
 # PTB loggers whose DEBUG lines carry whole updates and requests (user ids, usernames,
 # message texts): kept at INFO even when debugging; the bot's own DEBUG lines name
 # users and chats by pseudonym only.

@@ -13,12 +13,14 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import User
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.config import Settings
 from bot.exchange import Exchange
 from bot.followups import FollowUps
+from bot.live import LiveIndex, Snapshot
 from bot.querylog import QueryLog, pseudonymize
 from bot.throttling import Throttle
 from retrieval import Retriever
@@ -37,7 +39,7 @@ UNREACHABLE_MAX = 100_000
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings
-    retriever: Retriever
+    live: LiveIndex  # the current retriever, swapped on reload (bot.live)
     querylog: QueryLog
     secret: bytes = field(default=b"", repr=False)  # pseudonyms in log lines
     throttle: Throttle = field(default_factory=lambda: Throttle(window=60, per_user=0, per_chat=0))
@@ -47,9 +49,23 @@ class Services:
     # Each chat's last answer, for follow-up questions (bot.followups).
     followups: FollowUps = field(default_factory=lambda: FollowUps(window_minutes=0))
 
+    def is_admin(self, user: User | None) -> bool:
+        """Whether ``user`` is one of ADMIN_USER_IDS (/stats, /reload, /tambah)."""
+        return user is not None and user.id in self.settings.admin_user_ids
+
+    @property
+    def retriever(self) -> Retriever:
+        """The index now; read it once per question (a reload may swap it meanwhile)."""
+        return self.live.current
+
     @classmethod
     def create(
-        cls, settings: Settings, retriever: Retriever, querylog: QueryLog, secret: bytes
+        cls,
+        settings: Settings,
+        retriever: Retriever,
+        querylog: QueryLog,
+        secret: bytes,
+        files: Snapshot | None = None,
     ) -> Services:
         throttle = Throttle(
             window=settings.throttle_window,
@@ -58,7 +74,15 @@ class Services:
         )
         examples = example_questions(retriever)
         followups = FollowUps(window_minutes=settings.followup_window_minutes)
-        return cls(settings, retriever, querylog, secret, throttle, examples, followups=followups)
+        live = LiveIndex(
+            retriever,
+            seeds_dir=settings.seeds_dir,
+            archive_dir=settings.archive_dir,
+            cache_dir=settings.index_cache_dir,
+            english_dict=settings.english_dict,
+            files=files,
+        )
+        return cls(settings, live, querylog, secret, throttle, examples, followups=followups)
 
     def mark_unreachable(self, chat_id: int) -> None:
         if len(self.unreachable) >= UNREACHABLE_MAX:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # What /latest accepts: shown in the copy, enforced by bot.listings.
 LATEST_DEFAULT = 5
-LATEST_MAX = 20
+LATEST_MAX = 100  # paged, ten to a page
 
 DECLINE_HEAD = "Maaf, saya tidak menemukan jawabannya di arsip berita saya."
 DECLINE_NEAREST = "Artikel terdekat:"
@@ -72,3 +72,24 @@ HELP_GROUP = (
 )
 HELP_PRIVATE = "Di obrolan pribadi, cukup kirim pertanyaan Anda langsung."
 HELP_INLINE = "Di obrolan mana pun, ketik {mention} lalu pertanyaan (mode inline)."
+
+# --- archive admin: /reload, /tambah (bot.reload, bot.admin) ---
+ADMIN_ONLY = "Maaf, perintah ini hanya untuk admin bot."
+RELOAD_DONE = "Arsip sudah dimuat ulang: {articles} artikel ({added} baru)."
+RELOAD_FAILED = "Maaf, arsip gagal dimuat ulang; indeks lama tetap dipakai. Penyebab: {error}"
+USAGE_TAMBAH = (
+    "Pemakaian: <code>/tambah URL</code>, misalnya"
+    " <code>/tambah https://www.contoh.co.id/berita/123</code>"
+)
+TAMBAH_FAILED = "Maaf, halaman itu tidak bisa ditambahkan. Penyebab: {error}"
+TAMBAH_DUPLICATE = "Artikel ini sudah ada di arsip: {title}"
+TAMBAH_UPDATE = "URL ini sudah ada di arsip; teksnya akan diperbarui."
+TAMBAH_CONFIRM = "Tambahkan ke arsip?"
+TAMBAH_ADD_BUTTON = "Tambahkan"
+TAMBAH_CANCEL_BUTTON = "Batal"
+TAMBAH_ADDED = "Sudah ditambahkan ke arsip: {title}\nArtikel ini sekarang bisa ditanyakan."
+TAMBAH_CANCELLED = "Dibatalkan; tidak ada yang ditambahkan."
+TAMBAH_STORE_FAILED = "Maaf, artikel gagal disimpan ke arsip. Silakan coba lagi."
+STATS_CHART_CAPTION = "Pertanyaan per hari, 30 hari terakhir: terjawab dan tidak terjawab."
+LATEST_PREVIOUS = "« Sebelumnya"
+LATEST_NEXT = "Berikutnya »"

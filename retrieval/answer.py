@@ -33,7 +33,7 @@ import numpy as np
 
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
-from retrieval.qtype import has_type
+from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, postings
 from retrieval.text import sentence_spans
 
@@ -42,7 +42,10 @@ from retrieval.text import sentence_spans
 class AnswerPolicy:
     planning: PlanningPolicy = field(default_factory=PlanningPolicy)
     # Share of the query's mass the best paragraph must cover to be answered.
-    min_coverage: float = 0.5
+    min_coverage: float = 0.6
+    # The same for an English question: a dictionary's translations cover
+    # less of news prose's wording.
+    min_coverage_english: float = 0.5
     # Share of the content words' mass (names aside) it must cover, unless
     # the paragraph holds at least ``names_together`` of the question's names.
     min_content: float = 0.5
@@ -51,6 +54,10 @@ class AnswerPolicy:
     # Where a name of the question must be found besides the paragraph: its
     # article's title and lead ("lead"), or anywhere in the article ("article").
     names_in: Literal["lead", "article"] = "article"
+    # For a question with a focus ("Siapa wali kota Beijing?"), where its
+    # names must be for an answer: the paragraph with the focus word or its
+    # title and lead ("lead"), or anywhere in the article ("article").
+    focus_names_in: Literal["lead", "article"] = "lead"
     # A query word found elsewhere in the paragraph's article, or in its
     # title or date, counts this much.
     context_weight: float = 0.6
@@ -109,6 +116,8 @@ class Evidence:
     # the paragraph itself holds: several together are evidence in their own right.
     names_here: int = 0
     focus_here: bool = True  # the question's focus word is in the paragraph (or it has none)
+    # Names in neither the paragraph nor its article's title and lead.
+    names_off_lead: tuple[str, ...] = ()
     # Per group of the plan: 1.0 in the paragraph, context_weight in its
     # article, 0.0 nowhere (for ranking against the other candidates).
     shares: tuple[float, ...] = ()
@@ -130,6 +139,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     shares: list[float] = []
     name_units: set[int] = set()
     names: list[tuple[int, str, bool, bool, bool]] = []
+    titles: set[str] = {g.word for g in plan.groups if g.title}
     focus_here = plan.focus is None
     for group in plan.groups:
         here = in_lead = in_article = False
@@ -159,13 +169,18 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
             # about something else: they count less than in its title or lead.
             away = policy.context_weight if in_lead else policy.content_context
             content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
+    off_lead: list[str] = []
     for unit in _name_units(names):
-        # A name of several words ("Zhang Youxia") is there if one of its words is.
+        # A name of several words ("Zhang Youxia") is there if one of its
+        # words is; not its title alone ("Presiden" of "Presiden Rusia").
+        telling = [n for n in unit if n[1] not in titles] or unit
         if not any(
             here or (in_lead if policy.names_in == "lead" else in_article)
-            for _, _, here, in_lead, in_article in unit
+            for _, _, here, in_lead, in_article in telling
         ):
             missing_names += [word for _, word, *_ in unit]
+        if not any(here or in_lead for _, _, here, in_lead, _ in telling):
+            off_lead += [word for _, word, *_ in unit]
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
@@ -180,6 +195,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
         names_here=len(name_units),
         focus_here=focus_here,
+        names_off_lead=(*plan.unknown_names, *off_lead),
         shares=tuple(shares),
     )
 
@@ -217,6 +233,23 @@ def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
     return [w / total for w in weights] if total else None
 
 
+def holds_type(index: Index, row: int, plan: QueryPlan, ev: Evidence) -> bool:
+    """Whether paragraph ``row`` holds the kind of answer the plan asks for.
+    A news lead reports what happened on its article's date: for a "kapan"
+    question whose every word the lead says, the lead of a dated article
+    holds the date (the one its citation shows)."""
+    assert plan.answer_type is not None
+    if has_type(index.text(row), plan.answer_type):
+        return True
+    ref = index.refs[row]
+    return (
+        plan.answer_type == "date"
+        and ref.number == 1
+        and all(share == 1.0 for share in ev.shares)
+        and index.corpus.articles[ref.article].source.published is not None
+    )
+
+
 def rank(
     index: Index,
     plan: QueryPlan,
@@ -237,7 +270,7 @@ def rank(
         if local is not None:
             mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
-        if plan.answer_type and has_type(index.text(row), plan.answer_type):
+        if plan.answer_type and holds_type(index, row, plan, ev):
             value *= 1.0 + policy.type_boost
         if not ev.grounded or not ev.focus_here:
             value *= policy.ungrounded_factor
@@ -296,15 +329,19 @@ def make_hit(
     )
 
 
-def decide(best: Evidence, policy: AnswerPolicy) -> str | None:
+def decide(
+    best: Evidence, policy: AnswerPolicy, english: bool = False, focus: bool = False
+) -> str | None:
     """Why the best candidate is not an answer, or None if it is."""
     if not best.grounded or not best.focus_here:
+        return "missing-term"
+    if focus and policy.focus_names_in == "lead" and best.names_off_lead:
         return "missing-term"
     together = best.names_here >= policy.names_together
     floor = policy.together_content if together else policy.min_content
     if best.content < floor:
         return "missing-term" if best.missing else "low-coverage"
-    if best.coverage < policy.min_coverage:
+    if best.coverage < (policy.min_coverage_english if english else policy.min_coverage):
         return "low-coverage"
     return None
 
@@ -338,6 +375,9 @@ def answer_plan(
     in the best paragraph on its own too."""
     if not plan.words:
         return Answer(query, False, (), reason="no-informative-words")
+    if not plan.unknown and all(is_time_word(g.word) for g in plan.groups):
+        # "tahun 2023?": a time without a subject matches anything of that time.
+        return Answer(query, False, (), reason="no-subject")
     cut = (stats or CorpusStats(index, policy)).content_idf
     ranked = rank(index, plan, k, policy, cut, boost)
     weights = plan.weights
@@ -345,7 +385,7 @@ def answer_plan(
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(best, policy)
+    reason = decide(best, policy, plan.english, plan.focus is not None)
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.

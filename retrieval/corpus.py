@@ -26,7 +26,7 @@ from retrieval.metadata import (
     read_utf8,
     stated_metadata,
 )
-from retrieval.models import Article, Corpus, CorpusError, Source
+from retrieval.models import Article, Corpus, CorpusError
 
 logger = logging.getLogger(__name__)
 
@@ -147,15 +147,7 @@ def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
     return Article(
         id=path.stem,
         path=path,
-        source=Source(
-            outlet=meta.outlet,
-            title=meta.title,
-            published=meta.published,
-            has_time=meta.has_time,
-            url=meta.url,
-            wires=meta.wires or (),
-            author=meta.author,
-        ),
+        source=meta.source(),
         provenance=meta.provenance,
         paragraphs=cleaned.paragraphs,
     )

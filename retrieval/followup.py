@@ -70,6 +70,14 @@ def is_elliptical(text: str) -> bool:
     return len(informative) <= 1
 
 
+def has_own_subject(text: str, plan: QueryPlan) -> bool:
+    """Whether a reply names its own subject: it does not lean on the
+    previous exchange (``is_elliptical``) and names someone or something."""
+    return not is_elliptical(text) and (
+        any(g.name for g in plan.groups) or bool(plan.unknown_names)
+    )
+
+
 def merge_plans(own: QueryPlan, earlier: QueryPlan, policy: FollowUpPolicy) -> QueryPlan:
     """The follow-up's plan with the earlier question's topic words added at
     ``topic_weight`` (words the follow-up already has keep their own weight)."""
@@ -110,6 +118,10 @@ def answer_followup(
     question's answer when the contextual reading finds nothing."""
     followup = followup or FollowUpPolicy()
     own = plan_query(index, vocab, text, policy.planning)
+    if has_own_subject(text, own):
+        # "Kapan Menteri Pertahanan China Li Shangfu bertemu Putin?" in reply
+        # to an answer about trade: a question of its own, ranked as such.
+        return answer_plan(index, corpus, own, text, k, policy, stats)
     earlier = plan_query(index, vocab, context.question, policy.planning)
     merged = merge_plans(own, earlier, followup)
     position = next((i for i, a in enumerate(corpus.articles) if a.id == context.article_id), None)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from retrieval.cleaning import CleanedText
 from retrieval.dates import WIB
-from retrieval.models import PROVENANCES, Added, AddedVia, CorpusError, Provenance
+from retrieval.models import PROVENANCES, Added, AddedVia, CorpusError, Provenance, Source
 from retrieval.outlets import registry
 
 FIELDS = ("outlet", "title", "published", "url", "wires", "author")
@@ -76,6 +76,18 @@ class ArticleMeta:
     note: str | None = None
     author: str | None = None
     added: Added | None = None  # archive articles only: how and when it arrived
+
+    def source(self) -> Source:
+        """What a citation of the article prints (no wires given = none)."""
+        return Source(
+            outlet=self.outlet,
+            title=self.title,
+            published=self.published,
+            has_time=self.has_time,
+            url=self.url,
+            wires=self.wires or (),
+            author=self.author,
+        )
 
 
 def display_path(path: Path) -> str:

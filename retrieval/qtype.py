@@ -97,6 +97,12 @@ def _asks_where(words: Sequence[str]) -> bool:
     )
 
 
+def is_time_word(word: str) -> bool:
+    """A number or a word of time ("2023", "tahun", "april"): it dates a
+    subject, it is not one."""
+    return word.isdigit() or DATE.fullmatch(word) is not None
+
+
 def has_type(text: str, answer_type: AnswerType) -> bool:
     if answer_type == "number":
         text = _DATE_DIGITS.sub(" ", text)

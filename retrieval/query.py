@@ -64,6 +64,9 @@ class Group:
     # Names written together in the question and in the corpus ("Xi Jinping",
     # "Zhang Youxia") share a unit: one name, found if any of its words is.
     unit: int = -1
+    # An ordinary Indonesian word typed as part of a name ("Presiden" in
+    # "Presiden Rusia"): a title, not what tells one name from another.
+    title: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ class QueryPlan:
     # The thing a "Siapa X ..."/"Apa X ..." question asks for (istri, warna,
     # alasan): the answer's paragraph must say it, not just its subject.
     focus: str | None = None
+    # Read as English (through the bilingual dictionary).
+    english: bool = False
 
     @property
     def weights(self) -> dict[int, float]:
@@ -374,7 +379,10 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 and not analyzer.is_root_word(w)
                 and vocab.is_name(corrections.get(w, w), own)
             )
-            groups.append(Group(w, cols, max(cols.values()), name, positions.get(w, -1)))
+            title = name and analyzer.is_root_word(w)
+            groups.append(
+                Group(w, cols, max(cols.values()), name, positions.get(w, -1), title=title)
+            )
         elif stem in vocab.context_terms:
             context_only[stem] = index.max_idf
         else:
@@ -400,4 +408,5 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         unknown_names=tuple(unknown_names),
         corrections=corrections,
         answer_type=expected_type(typed),
+        english=english is not None,
     )

@@ -1869,6 +1869,38 @@ class BotApiStandIn:
         self._bot_message_keys.append(key)
         return copy.deepcopy(message)
 
+    def _m_send_photo(self, params: JSONDict) -> Any:
+        """An uploaded photo (multipart), recorded by its size; the caption is parsed as text."""
+        chat = self._require_chat(params.get("chat_id"))
+        photo = params.get("photo")
+        if not isinstance(photo, dict) or not photo.get("size"):
+            raise _bad_request("there is no photo in the request")
+        message_id = self._next_message_id(chat["id"])
+        message: JSONDict = {
+            "message_id": message_id,
+            "from": copy.deepcopy(self.bot_user),
+            "chat": copy.deepcopy(chat),
+            "date": int(time.time()),
+            "photo": [
+                {
+                    "file_id": f"photo-{chat['id']}-{message_id}",
+                    "file_unique_id": f"p{chat['id']}{message_id}",
+                    "width": 800,
+                    "height": 400,
+                    "file_size": photo["size"],
+                }
+            ],
+        }
+        if params.get("caption"):
+            caption, entities = self._render(params, "caption")
+            message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
+        key = (chat["id"], message_id)
+        self._messages[key] = message
+        self._bot_message_keys.append(key)
+        return copy.deepcopy(message)
+
     def _m_edit_message_text(self, params: JSONDict) -> Any:
         message, inline = self._edit_target(params)
         text, entities = self._render(params)
@@ -2051,6 +2083,7 @@ class BotApiStandIn:
     _methods: ClassVar[dict[str, Callable[[BotApiStandIn, JSONDict], Any]]] = {
         "getme": _m_get_me,
         "sendmessage": _m_send_message,
+        "sendphoto": _m_send_photo,
         "editmessagetext": _m_edit_message_text,
         "editmessagereplymarkup": _m_edit_message_reply_markup,
         "answercallbackquery": _m_answer_callback_query,

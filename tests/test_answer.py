@@ -161,3 +161,18 @@ def test_list_questions_want_an_enumeration():
         "142 kapal Vietnam, 76 kapal Filipina, 49 kapal Malaysia dan satu kapal", "list"
     )
     assert not has_type("Putin bertemu Xi di Moskow.", "list")
+
+
+@pytest.mark.parametrize("question", ["kalau tahun 2023?", "tahun 2021", "April 2023?"])
+def test_a_time_without_a_subject_is_declined(retriever: Retriever, question: str):
+    # Every one of these words is in the seeds; none says what the question is about.
+    assert retriever.plan(question).groups
+    answer = retriever.ask(question)
+    assert (answer.answered, answer.reason) == (False, "no-subject")
+
+
+def test_when_the_lead_says_everything_asked_its_date_answers_kapan(retriever: Retriever):
+    # The lead says who met whom; its article's date (in the citation) says when.
+    best = retriever.ask("Kapan Menteri Pertahanan China Li Shangfu bertemu Putin?").best
+    assert best is not None and best.paragraph == 1
+    assert "Li Shangfu" in best.text and best.source.published is not None

@@ -357,7 +357,7 @@ async def test_latest_addressed_in_groups(bot: RunningBot) -> None:
     assert [r["command"] for r in await bot.rows(2)] == ["latest", "help"]
 
 
-@pytest.mark.parametrize("arg", ["abc", "0", "21", "-2", "3 4"])
+@pytest.mark.parametrize("arg", ["abc", "0", "101", "-2", "3 4"])
 async def test_latest_with_a_bad_count_gets_usage(bot: RunningBot, arg: str) -> None:
     call = await bot.say(f"/latest {arg}")
     assert call.result["text"].startswith("Pemakaian: /latest")

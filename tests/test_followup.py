@@ -88,3 +88,16 @@ def test_a_follow_up_that_finds_nothing_in_context_is_asked_plainly(
     # An unknown article id is no boost, not an error.
     gone = FollowUp(TRADE, "no-such-article")
     assert retriever.ask("siapa yang mengatakannya?", context=gone).hits
+
+
+def test_a_reply_with_its_own_subject_ranks_as_the_plain_question(
+    retriever: Retriever, trade: FollowUp
+):
+    question = "Kapan Menteri Pertahanan China Li Shangfu bertemu Putin?"
+    plain = retriever.ask(question)
+    replied = retriever.ask(question, context=trade)
+    assert plain.answered and replied.answered
+    assert [(h.article_id, h.paragraph) for h in replied.hits] == [
+        (h.article_id, h.paragraph) for h in plain.hits
+    ]
+    assert "perdagangan" not in replied.missing

@@ -880,7 +880,7 @@ async def test_prune_job_applies_the_retention_setting(log: QueryLog) -> None:
         env = {"QUERY_LOG_RETENTION_DAYS": retention} if retention else {}
         settings = load_settings(env, None, require_token=False)
         bot_data: dict[str, Any] = {}
-        put_services(bot_data, Services(settings, retriever=None, querylog=log))  # type: ignore[arg-type]
+        put_services(bot_data, Services(settings, live=None, querylog=log))  # type: ignore[arg-type]
         return SimpleNamespace(bot_data=bot_data)
 
     await logmaint.prune_job(context(None))  # unset: keep everything

@@ -241,7 +241,7 @@ def test_huge_lists_are_cut_to_fit_with_a_note() -> None:
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [([], 5), (["3"], 3), (["20"], 20), (["0"], None), (["21"], None), (["abc"], None),
+    [([], 5), (["3"], 3), (["100"], 100), (["0"], None), (["101"], None), (["abc"], None),
      (["-1"], None), (["3", "4"], None), (["²"], None)],
 )  # fmt: skip
 def test_latest_count(args: list[str], expected: int | None) -> None:

@@ -259,13 +259,4 @@ def parse_entry(
     if not isinstance(table, dict) or list(table) != [article_id]:
         raise CorpusError(f'{where}: expected one table [articles."{article_id}"]')
     meta = parse_metadata(text, source=where, article_ids=(article_id,))[article_id]
-    source = Source(
-        outlet=meta.outlet,
-        title=meta.title,
-        published=meta.published,
-        has_time=meta.has_time,
-        url=meta.url,
-        wires=meta.wires or (),
-        author=meta.author,
-    )
-    return source, meta.provenance, meta.added
+    return meta.source(), meta.provenance, meta.added
