@@ -97,7 +97,7 @@ class CorpusStats:
         idf = np.asarray(self.index.idf, dtype=np.float64)
         if idf.size == 0:
             return 0.0
-        df = np.array([len(postings(self.index, c)) for c in range(idf.size)], dtype=np.float64)
+        df = np.asarray(self.index.df, dtype=np.float64)  # paragraphs holding each term
         order = np.argsort(idf, kind="stable")
         cumulative = np.cumsum(df[order])
         at = int(np.searchsorted(cumulative, self.policy.content_quantile * cumulative[-1]))
