@@ -34,7 +34,7 @@ import numpy as np
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
-from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, postings
+from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
 from retrieval.text import sentence_spans
 
 
@@ -144,7 +144,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     for group in plan.groups:
         here = in_lead = in_article = False
         for col in group.columns:
-            rows = postings(index, col)
+            rows = index.postings(col)
             at, first, end = np.searchsorted(rows, [row, lo, hi])
             if at < len(rows) and rows[at] == row:
                 here = True

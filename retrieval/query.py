@@ -14,9 +14,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-import numpy.typing as npt
-
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
 from retrieval.english import EnglishDictionary, lemmas, looks_english
 from retrieval.index import Index
@@ -103,11 +100,6 @@ class QueryPlan:
         )
 
 
-def postings(index: Index, col: int) -> npt.NDArray[np.int64]:
-    """Sorted rows holding term ``col``."""
-    return np.asarray(index.postings(col), dtype=np.int64)
-
-
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
 
 
@@ -154,7 +146,7 @@ class Vocabulary:
     def frequency(self, word: str) -> int:
         """Paragraphs holding ``word``'s term (0 if none)."""
         col = self.index.vocabulary.get(self.index.analyzer.stem(word))
-        return 0 if col is None else len(postings(self.index, col))
+        return 0 if col is None else int(self.index.df[col])
 
     def common_variant(self, word: str, stem: str) -> str | None:
         """A frequent corpus word that a rare, non-Indonesian ``word`` is
@@ -164,7 +156,7 @@ class Vocabulary:
         analyzer = self.index.analyzer
         if col is None or analyzer.is_known_word(word):
             return None
-        df = len(postings(self.index, col))
+        df = int(self.index.df[col])
         if df > self.policy.rare_df:
             return None
         for variant in (analyzer.colloquial_root(word), self.correct(word)):
@@ -186,7 +178,7 @@ class Vocabulary:
             return known
         rarer = min((first, second), key=lambda g: -g.weight)
         col = min(rarer.columns, key=lambda c: -rarer.columns[c])
-        rows = postings(self.index, col)
+        rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         pattern = re.compile(
             rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
@@ -206,7 +198,7 @@ class Vocabulary:
         known = self._names.get(word)
         if known is not None:
             return known
-        rows = postings(self.index, col)
+        rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
         caps = total = 0

@@ -30,7 +30,8 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def retriever(seeds_dir: Path) -> Retriever:
-    """One retriever over the seeds for the whole session (English off: deterministic)."""
-    from retrieval import Retriever
+    """One retriever over the seeds for the whole session (English off: deterministic);
+    the same object the retrieval tests get from ``seeds_retriever()``."""
+    from tests.retrieval_helpers import seeds_retriever
 
-    return Retriever.load(seeds_dir, english_dict=None)
+    return seeds_retriever()
