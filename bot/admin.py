@@ -118,7 +118,7 @@ async def tambah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if found.status == "error":
                 text, ex.reason = texts.TAMBAH_FAILED.format(error=e(found.error or "")), "error"
             elif found.status == "duplicate" or found.article is None:
-                known = {a.id: a for a in corpus.articles}.get(found.duplicate_of or "")
+                known = corpus.find(found.duplicate_of)
                 text, ex.reason = listings.render_duplicate(known, url), "duplicate"
             else:
                 pending = Pending(

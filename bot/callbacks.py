@@ -58,7 +58,8 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         svc = services(context)
         followup = await context_of_answer(svc.querylog, logged)  # a follow-up's context
-        found = await asyncio.to_thread(svc.retriever.ask, logged.query, CANDIDATES, followup)
+        question = svc.capped(logged.query)[0]
+        found = await asyncio.to_thread(svc.retriever.ask, question, CANDIDATES, followup)
         if not found.answered or rank >= len(found.hits):
             ex.logged = True  # nothing shown: no row
             await query.answer(texts.NO_MORE_RESULTS)

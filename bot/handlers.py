@@ -36,7 +36,6 @@ from bot.querylog import QueryLogError, Stats
 from bot.sending import chat_is_gone
 from bot.services import (
     CANDIDATES,
-    cap_question,
     had_conflict,
     log_exchange,
     mark_conflict,
@@ -138,13 +137,12 @@ async def ask_archive(
 ) -> tuple[Answer, str | None]:
     """Retrieval in a worker thread, on what one question may cost; and what cut it.
     With ``earlier``, the question is read as a follow-up to that answer."""
-    settings = services(context).settings
-    limits = (settings.question_max_chars, settings.question_max_terms)
-    capped, cut = cap_question(question, *limits)
-    ask = services(context).retriever.ask
+    svc = services(context)
+    capped, cut = svc.capped(question)
+    ask = svc.retriever.ask
     if earlier is not None:
         topic = earlier.context()
-        followup = FollowUp(cap_question(topic.question, *limits)[0], topic.article_id)
+        followup = FollowUp(svc.capped(topic.question)[0], topic.article_id)
         ask = functools.partial(ask, context=followup)
     found = await asyncio.to_thread(ask, capped, CANDIDATES)
     return found, cut

@@ -45,8 +45,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def _answer(context: ContextTypes.DEFAULT_TYPE, ex: Exchange, iq: InlineQuery) -> None:
-    question = ex.query
-    found = await asyncio.to_thread(services(context).retriever.ask, question, CANDIDATES)
+    svc = services(context)
+    question = svc.capped(ex.query)[0]
+    found = await asyncio.to_thread(svc.retriever.ask, question, CANDIDATES)
     ex.took(found)
     hits = found.hits if found.answered else ()
     results = [

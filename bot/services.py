@@ -49,6 +49,12 @@ class Services:
     # Each chat's last answer, for follow-up questions (bot.followups).
     followups: FollowUps = field(default_factory=lambda: FollowUps(window_minutes=0))
 
+    def capped(self, question: str) -> tuple[str, str | None]:
+        """What retrieval reads of a question (QUESTION_MAX_CHARS/TERMS), and what
+        cut it; every path to ``retriever.ask`` goes through here."""
+        s = self.settings
+        return cap_question(question, s.question_max_chars, s.question_max_terms)
+
     def is_admin(self, user: User | None) -> bool:
         """Whether ``user`` is one of ADMIN_USER_IDS (/stats, /reload, /tambah)."""
         return user is not None and user.id in self.settings.admin_user_ids

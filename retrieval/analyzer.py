@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
@@ -267,10 +267,6 @@ class Analyzer:
                     self._table[word] = stems[at]
                     break
         return self._stem(word)
-
-    def prime(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Fill the word -> stem table from a saved index (no re-stemming)."""
-        self._table.update(pairs)
 
     def remember(self, words: Sequence[str], stems: Sequence[str]) -> None:
         """Stems saved with an index: ``words`` sorted, ``stems[i]`` the stem

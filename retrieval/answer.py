@@ -25,11 +25,13 @@ A declined Answer says why (``reason``) and what was not found (``missing``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.index import Index, top_k
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
@@ -127,7 +129,14 @@ class Evidence:
         return not self.missing_names
 
 
-def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut: float) -> Evidence:
+def evidence(
+    index: Index,
+    row: int,
+    plan: QueryPlan,
+    policy: AnswerPolicy,
+    cut: float,
+    postings: Mapping[int, npt.NDArray[np.int32]] | None = None,
+) -> Evidence:
     """Where each query word occurs relative to ``row``: in the paragraph, in
     its article (other paragraphs, title, outlet, date), or nowhere."""
     article = index.refs[row].article
@@ -144,7 +153,7 @@ def evidence(index: Index, row: int, plan: QueryPlan, policy: AnswerPolicy, cut:
     for group in plan.groups:
         here = in_lead = in_article = False
         for col in group.columns:
-            rows = index.postings(col)
+            rows = postings[col] if postings is not None else index.postings(col)
             at, first, end = np.searchsorted(rows, [row, lo, hi])
             if at < len(rows) and rows[at] == row:
                 here = True
@@ -262,7 +271,9 @@ def rank(
     (article position, factor): that article's paragraphs rank higher."""
     rows, scores = index.score(plan.weights)
     pool = [(int(rows[pos]), float(scores[pos])) for pos in top_k(scores, max(policy.pool, k))]
-    evs = [evidence(index, row, plan, policy, cut) for row, _ in pool]
+    # Each query term's postings once per question, not once per candidate.
+    postings = {c: index.postings(c) for g in plan.groups for c in g.columns}
+    evs = [evidence(index, row, plan, policy, cut, postings) for row, _ in pool]
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
     for (row, tfidf), ev in zip(pool, evs, strict=True):

@@ -76,11 +76,15 @@ class Corpus:
     articles: tuple[Article, ...]
     warnings: tuple[str, ...] = ()
 
+    def find(self, article_id: str | None) -> Article | None:
+        """The article with that id, or None."""
+        return next((a for a in self.articles if a.id == article_id), None)
+
     def article(self, article_id: str) -> Article:
-        for a in self.articles:
-            if a.id == article_id:
-                return a
-        raise KeyError(article_id)
+        found = self.find(article_id)
+        if found is None:
+            raise KeyError(article_id)
+        return found
 
     def newest(self, n: int) -> list[Article]:
         """The n most recently published articles; undated ones last."""

@@ -122,7 +122,12 @@ class Vocabulary:
             if w.isalpha():
                 self.buckets[w[0]].append(w)
         self.words: frozenset[str] = frozenset(index.surface)
-        self.context_terms: frozenset[str] = frozenset().union(*index.article_context)
+        # A cached index keeps the distinct context terms already (decoding every
+        # article's set just to union them would undo its lazy loading).
+        saved = getattr(index.article_context, "terms", None)
+        self.context_terms: frozenset[str] = (
+            frozenset(saved) if saved is not None else frozenset().union(*index.article_context)
+        )
         stem = index.analyzer.stem
         self.synonyms: dict[str, frozenset[str]] = {}
         for group in QUERY_SYNONYMS:

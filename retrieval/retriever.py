@@ -18,10 +18,6 @@ from retrieval.query import QueryPlan, Vocabulary, plan_query
 log = logging.getLogger(__name__)
 
 
-def _read_corpus(seeds_dir: Path, archive_dir: Path | None) -> Corpus:
-    return load_corpus(seeds_dir, archive_dir)
-
-
 class Retriever:
     def __init__(
         self,
@@ -80,7 +76,7 @@ class Retriever:
         log.info("English questions: %s", "on" if english else "off (no dictionary)")
         settings = settings or IndexSettings()
         if cache_dir is None:
-            corpus = _read_corpus(seeds_dir, archive_dir)
+            corpus = load_corpus(seeds_dir, archive_dir)
             return cls.from_corpus(
                 corpus, settings=settings, policy=policy, english=english, progress=progress
             )
@@ -199,7 +195,7 @@ def load_index(
     except cache.StaleCache as why:
         if cache.cache_path(folder, fingerprint).exists():
             log.warning("index cache ignored and rebuilt: %s", why)
-    corpus = _read_corpus(seeds_dir, archive_dir)
+    corpus = load_corpus(seeds_dir, archive_dir)
     index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
     try:
         cache.save(index, folder)

@@ -132,7 +132,7 @@ def test_analysis_version_follows_every_setting():
 def test_one_stemmer_per_kind_is_shared():
     first, second = Analyzer(), Analyzer()
     assert first._table is second._table
-    second.prime([("kata-uji-priming", "uji")])
+    second._table["kata-uji-priming"] = "uji"
     assert first.stem("kata-uji-priming") == "uji"
 
 

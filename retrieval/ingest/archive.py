@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import tempfile
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -251,12 +250,8 @@ def parse_entry(
 ) -> tuple[Source, Mapping[str, Provenance], Added | None]:
     """One archive ``.toml``: exactly one ``[articles."<id>"]`` table, checked by
     ``parse_metadata`` like the seeds' entries (with ``author`` and ``added``)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CorpusError(f"{where}: invalid TOML: {exc}") from None
-    table = data.get("articles")
-    if not isinstance(table, dict) or list(table) != [article_id]:
+    entries = parse_metadata(text, source=where, article_ids=(article_id,))
+    if list(entries) != [article_id]:
         raise CorpusError(f'{where}: expected one table [articles."{article_id}"]')
-    meta = parse_metadata(text, source=where, article_ids=(article_id,))[article_id]
+    meta = entries[article_id]
     return meta.source(), meta.provenance, meta.added

@@ -45,12 +45,8 @@ class ShingleIndex:
         self._postings: dict[int, list[str]] = defaultdict(list)
         self._sizes: dict[str, int] = {}
 
-    def __len__(self) -> int:
-        return len(self._sizes)
-
     def add(self, article_id: str, keys: frozenset[int]) -> None:
-        if article_id in self._sizes:
-            self.remove(article_id, keys)
+        """Index an article (remove its old keys first when it is replaced)."""
         self._sizes[article_id] = len(keys)
         for key in keys:
             self._postings[key].append(article_id)
@@ -62,7 +58,7 @@ class ShingleIndex:
             if ids and article_id in ids:
                 ids.remove(article_id)
 
-    def match(self, keys: frozenset[int], *, exclude: str | None = None) -> str | None:
+    def match(self, keys: frozenset[int]) -> str | None:
         """The existing article that already holds most of this text, if any."""
         if len(keys) < MIN_SHINGLES:
             return None
@@ -73,8 +69,6 @@ class ShingleIndex:
                 shared.update(ids)
         best: tuple[float, str] | None = None
         for article_id, n in shared.items():
-            if article_id == exclude:
-                continue
             score = n / len(keys)
             if score >= MIN_CONTAINMENT and (best is None or score > best[0]):
                 best = (score, article_id)

@@ -162,13 +162,13 @@ class Ingester:
             self._store(article)
             return IngestResult(item, "updated", article=article)
 
-        same_text = self._by_text.get(_text_hash(draft.paragraphs))
+        digest = _text_hash(draft.paragraphs)
         keys = fingerprint(draft.paragraphs)
-        twin = same_text or self._shingles.match(keys)
+        twin = self._by_text.get(digest) or self._shingles.match(keys)
         if twin is not None:
             old = self._by_id[twin]
             return IngestResult(item, "duplicate", article=old, duplicate_of=twin)
-        article = self._article(draft, url, added, key or _text_hash(draft.paragraphs))
+        article = self._article(draft, url, added, key or digest)
         self._store(article, keys)
         return IngestResult(item, "added", article=article)
 
