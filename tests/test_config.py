@@ -501,13 +501,23 @@ def test_bad_secret_file_is_one_line(tmp_path: Path, breaker: Any, named: str) -
     assert "\n" not in message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_secret_file_is_one_line(tmp_path: Path) -> None:
+def test_unreadable_secret_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = log_settings(tmp_path)
     path = secret_file_for(s.query_log_path)
     path.parent.mkdir(parents=True)
     path.write_text("abc\n")
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads files whatever their mode: refuse it the way mode 0 would
+        real = Path.read_bytes
+
+        def refuse(self: Path) -> bytes:
+            if self == path:
+                raise PermissionError(13, "Permission denied")
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(ConfigError, match="cannot be read"):
         ensure_query_log_secret(s)
 

@@ -111,7 +111,9 @@ def test_every_set_splits_into_two_stable_halves():
         assert halves == {"tune", "heldout"}, path
         tune = sum(q.half == "tune" for q in questions)
         assert abs(2 * tune - len(questions)) <= len(questions) // 4, path
-    assert default_split("Siapa Yuri Ushakov?") == default_split("Siapa Yuri Ushakov?")
+    # Stable across processes and Python hash seeds: pinned, one of each half.
+    assert default_split("Siapa Yuri Ushakov?") == "tune"
+    assert default_split("Kapan Shoigu lahir?") == "heldout"
 
 
 def test_scale_set_is_mostly_hard_out_of_corpus_questions(retriever: Retriever):
