@@ -30,30 +30,10 @@ _DROP = (
     "iframe",
     "button",
 )
-# Children that start a new paragraph; any other child is inline text.
-_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "section",
-        "article",
-        "figure",
-        "figcaption",
-        "pre",
-        "dl",
-    }
-)
+# Children that continue the current paragraph; any other child starts a new one.
+_INLINE = frozenset({"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "mark", "q",
+                     "s", "small", "span", "strong", "sub", "sup", "time", "u", "br", "img",
+                     "wbr"})
 _PARAGRAPH_LIKE = frozenset({"p", "div", "blockquote"})
 _HEADINGS = frozenset({"h2", "h3", "h4"})
 _BOLD = ("b", "strong")
@@ -64,6 +44,7 @@ _MAX_LINK_SHARE = 0.5  # a piece that is more link than text is navigation
 # main_text's choice, measured on the 26 idnews-html-2016 pages (body sentences kept).
 _DENSE_ENOUGH = 0.8  # the densest block's prose against trafilatura's
 _SHORTER = 0.7  # trafilatura's precise text against its recall text
+_COVERS = 0.8  # share of trafilatura's word 4-grams the densest block holds: same article
 _AGREE = 0.5  # share of word 4-grams two readings of the same article have in common
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”)]\s*$")
@@ -116,7 +97,7 @@ def _paragraphs(element: HtmlElement) -> list[str]:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "br":
             flush()
-        elif tag in _BLOCKS:
+        elif tag and tag not in _INLINE:
             flush()
             text = " ".join(child.text_content().split())
             if not text or _mostly_links(child):
@@ -156,7 +137,7 @@ def _bold_chars(element: HtmlElement) -> int:
 
 
 def _has_block(element: HtmlElement) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in element.iterdescendants())
+    return any(isinstance(d.tag, str) and d.tag not in _INLINE for d in element.iterdescendants())
 
 
 def _link_chars(element: HtmlElement) -> int:
@@ -186,7 +167,10 @@ def main_text(precise: str, recall: str, dense: str) -> str:
     theirs = precise if len(precise) >= _SHORTER * len(recall) else recall
     if not dense:
         return theirs
-    agree = shared_share(dense, theirs) >= _AGREE or shared_share(theirs, dense) >= _AGREE
+    covered = shared_share(theirs, dense)
+    if covered >= _COVERS:
+        return dense  # the same article, read without what trafilatura kept around it
+    agree = covered >= _AGREE or shared_share(dense, theirs) >= _AGREE
     needed = _DENSE_ENOUGH if agree else 1.0
     return dense if _prose(dense) >= needed * _prose(theirs) else theirs
 
