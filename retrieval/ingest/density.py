@@ -15,25 +15,17 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml.html import HtmlElement
 
 # Elements that never hold the article's prose.
-_DROP = (
-    "script",
-    "style",
-    "noscript",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "iframe",
-    "button",
-)
+_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+         "button")  # fmt: skip
 # Children that continue the current paragraph; any other child starts a new one.
-_INLINE = frozenset({"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "mark", "q",
-                     "s", "small", "span", "strong", "sub", "sup", "time", "u", "br", "img",
-                     "wbr"})
+_INLINE = frozenset({"a", "abbr", "b", "big", "br", "cite", "code", "em", "font", "i", "img",
+                     "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u",
+                     "wbr"})  # fmt: skip
 _PARAGRAPH_LIKE = frozenset({"p", "div", "blockquote"})
 _HEADINGS = frozenset({"h2", "h3", "h4"})
 _BOLD = ("b", "strong")
@@ -100,11 +92,9 @@ def _paragraphs(element: HtmlElement) -> list[str]:
         elif tag and tag not in _INLINE:
             flush()
             text = " ".join(child.text_content().split())
-            if not text or _mostly_links(child):
-                pass
-            elif tag in _HEADINGS:
+            if text and tag in _HEADINGS and not _mostly_links(child):
                 pieces.append((text, True))
-            elif tag in _PARAGRAPH_LIKE and not _has_block(child):
+            elif text and tag in _PARAGRAPH_LIKE and not _has_block(child) | _mostly_links(child):
                 pieces.append((text, _bold_chars(child) >= len(text)))
         elif tag:
             text = child.text_content()
@@ -154,22 +144,27 @@ def _is_prose(paragraph: str) -> bool:
     return len(_WORD.findall(paragraph)) >= 8 and bool(_SENTENCE_END.search(paragraph))
 
 
-def main_text(precise: str, recall: str, dense: str) -> str:
+def main_text(precise: str, dense: str, recall: Callable[[], str]) -> str:
     """The article's text from trafilatura's two modes and the densest block.
 
-    The densest block wins when it holds about as much prose as trafilatura's
-    pick (``_DENSE_ENOUGH``), or more when the two share little text (then one
-    of them took the wrong container, and the related-story lists trafilatura
-    falls for are mostly links, which the densest block never counts). Else
-    trafilatura's precise text, or its recall text when the precise one is
-    much shorter (it dropped a lead paragraph standing outside the container).
+    The densest block wins when it holds most of trafilatura's precise text
+    (the same article, without what trafilatura kept around it). Else it wins
+    when it holds about as much prose (``_DENSE_ENOUGH``), or more when the two
+    share little text (then one took the wrong container; the related-story
+    lists trafilatura falls for are mostly links, which it never counts). Else
+    trafilatura's precise text, or its recall text (``recall()``, called only
+    then) when the precise one is much shorter: it dropped a lead standing
+    outside the main container.
     """
-    theirs = precise if len(precise) >= _SHORTER * len(recall) else recall
+    if dense and shared_share(precise, dense) >= _COVERS:
+        return dense
+    wider = recall()
+    theirs = precise if len(precise) >= _SHORTER * len(wider) else wider
     if not dense:
         return theirs
     covered = shared_share(theirs, dense)
     if covered >= _COVERS:
-        return dense  # the same article, read without what trafilatura kept around it
+        return dense
     agree = covered >= _AGREE or shared_share(dense, theirs) >= _AGREE
     needed = _DENSE_ENOUGH if agree else 1.0
     return dense if _prose(dense) >= needed * _prose(theirs) else theirs

@@ -106,21 +106,11 @@ def from_html(html: str, url: str | None = None) -> Draft:
             include_images=False,
             deduplicate=False,
         )
-        # The recall mode keeps what stands outside the main container (a lead, a date line).
-        recall = trafilatura.extract(
-            html,
-            url=url,
-            favor_recall=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            deduplicate=False,
-        )
     except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
-        doc, recall = None, None
-    recall = recall or ""
+        doc = None
     data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
-    body = main_text(data.get("text") or "", recall, densest_text(html))
+    recall = _Recall(html, url)
+    body = main_text(data.get("text") or "", densest_text(html), recall)
     if not body.strip():
         return Draft(paragraphs=())
     found_url = data.get("url")
@@ -140,9 +130,9 @@ def from_html(html: str, url: str | None = None) -> Draft:
         outlet, provenance["outlet"] = site, "stated"  # the page's own og:site_name
 
     published, has_time = _page_date(html)
-    if published is None and cleaned.date is None and recall:
+    if published is None and cleaned.date is None and (wider := recall()):
         # The date line often stands above the text trafilatura keeps; its recall mode has it.
-        published, has_time = clean_article(recall).date or (None, False)
+        published, has_time = clean_article(wider).date or (None, False)
     if published is not None:
         provenance["published"] = "stated"
     else:
@@ -161,6 +151,33 @@ def from_html(html: str, url: str | None = None) -> Draft:
         author=author,
         provenance=MappingProxyType(provenance),
     )
+
+
+class _Recall:
+    """trafilatura's recall-mode text of a page, extracted on first call only."""
+
+    def __init__(self, html: str, url: str | None) -> None:
+        self._html, self._url = html, url
+        self._text: str | None = None
+
+    def __call__(self) -> str:
+        if self._text is None:
+            import trafilatura
+
+            try:
+                found = trafilatura.extract(
+                    self._html,
+                    url=self._url,
+                    favor_recall=True,
+                    include_comments=False,
+                    include_tables=False,
+                    include_images=False,
+                    deduplicate=False,
+                )
+            except (ValueError, TypeError, RecursionError):
+                found = None
+            self._text = found or ""
+        return self._text
 
 
 def strip_site_suffix(title: str | None, site: str | None, url: str | None) -> str | None:
