@@ -288,6 +288,8 @@ def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta
     """
     provenance: dict[str, Provenance] = {}
     outlet = cleaned.dateline_outlet
+    if outlet is not None and cleaned.outlet_from_credit and url is not None:
+        outlet = None  # a photo credit names whose picture it is; the page's host says more
     if outlet is not None:
         # A known domain names the outlet; a title-cased unknown one is a guess.
         provenance["outlet"] = "stated" if registry().by_name(outlet) else "inferred"

@@ -111,7 +111,7 @@ def canonical_outlet(name: str | None) -> str | None:
         return found.name
     # An outlet the registry does not know: "BeritaKilat.com", "beritakilat.com" and
     # "BeritaKilat" are one name.
-    bare = re.sub(r"(?i)\.(?:com|co\.id|id|net|info|org|or\.id|go\.id)$", "", name.strip())
+    bare = re.sub(r"(?i)\.(?:com|co\.id|co|id|net|info|org|or\.id|go\.id)$", "", name.strip())
     return _norm(bare).replace(" ", "")
 
 
@@ -313,8 +313,9 @@ _GOLD_DATELINE = re.compile(
 _GOLD_LEAD_DATELINE = re.compile(
     r"^[^.\n]{0,60}?(?:\.(?:com|co\.id|id)[^.\n]{0,30}?)?\s[-–—]{1,2}\s"
 )
-# Editor's initials closing the gold text ("... tandasnya. (FHM)"): furniture by issue #7.
-_GOLD_INITIALS = re.compile(r"\s*\((?:[A-Z]{2,5}|[a-z]{2,5}(?:/[a-z]{2,5})+)\)\s*$")
+# Editor's initials closing the gold text ("... tandasnya. (FHM)", "(Cas/Isk)"): furniture
+# by issue #7, which the cleaner cuts.
+_GOLD_INITIALS = re.compile(r"\s*\((?:[A-Z]{2,5}|[A-Za-z]{2,5}(?:/[A-Za-z]{2,5})+)\)\s*$")
 
 # Gold values of idnews-html-2016 that the page itself contradicts (left out of the date score).
 GOLD_DATE_ERRORS = {
@@ -502,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, default=Path("/work/real-pages"))
     parser.add_argument("--expect", type=Path, default=ROOT / "tests/data/real_pages.json")
+    parser.add_argument(
+        "--batch2", type=Path, default=ROOT / "tests/data/real_pages_batch2.json"
+    )
     parser.add_argument("--heldout-pages", type=Path, default=Path("/work/real-pages/heldout"))
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests/data/real_pages_heldout.json")
     parser.add_argument("--html-corpus", type=Path, default=SHARED / "idnews-html-2016")
@@ -523,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
         sets.append(("real pages", load_real(args.pages, args.expect), ""))
     else:
         print(f"real pages: skipped ({args.expect} or {args.pages} missing)", file=sys.stderr)
+    if args.batch2.is_file() and args.pages.is_dir():
+        sets.append(("real pages, batch 2", load_real(args.pages, args.batch2), "development"))
     if args.heldout.is_file() and args.heldout_pages.is_dir():
         held = load_real(args.heldout_pages, args.heldout)
         sets.append(("held-out real pages", held, "never used to develop the cleaner"))

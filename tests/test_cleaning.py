@@ -938,3 +938,21 @@ def test_a_signed_paragraph_is_body_not_a_caption() -> None:
 def test_a_question_after_a_related_label_is_body() -> None:
     question = "Warga menunggu harga turun lagi. Lantas, kapan harga beras kembali normal?"
     assert _paragraphs(P1, "Baca Juga", question, P2) == (P1, question, P2)
+
+
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        ("kepada wartawan. (alh)", "kepada wartawan."),
+        ("kepada wartawan.(rid/ipg)", "kepada wartawan."),
+        ("selepas olah TKP.( Alfian/ Humas Polda)", "selepas olah TKP."),
+        ("kepada wartawan. (*)", "kepada wartawan. (*)"),  # an end mark, not a credit
+        ("kepada wartawan. (AFP)", "kepada wartawan. (AFP)"),  # a wire is a source
+        ("di depan rumahnya (kanan)", "di depan rumahnya (kanan)"),
+    ],
+)
+def test_credits_closing_the_last_sentence_go_and_wires_stay(last: str, kept: str) -> None:
+    body = '"Sopir truk yang menabrak tiga kendaraan di jalan tol sudah kami amankan," kata dia'
+
+    text = f"Polisi Amankan Sopir Truk\n\nJAKARTA, KOMPAS.com - {body} {last}"
+    assert clean_article(text).paragraphs[-1] == f"{body} {kept}"
