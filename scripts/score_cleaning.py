@@ -503,9 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, default=Path("/work/real-pages"))
     parser.add_argument("--expect", type=Path, default=ROOT / "tests/data/real_pages.json")
-    parser.add_argument(
-        "--batch2", type=Path, default=ROOT / "tests/data/real_pages_batch2.json"
-    )
+    parser.add_argument("--batch2", type=Path, default=ROOT / "tests/data/real_pages_batch2.json")
     parser.add_argument("--heldout-pages", type=Path, default=Path("/work/real-pages/heldout"))
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests/data/real_pages_heldout.json")
     parser.add_argument("--html-corpus", type=Path, default=SHARED / "idnews-html-2016")
