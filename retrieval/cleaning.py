@@ -86,6 +86,9 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
     r".*\|\s*$|!\[|-{3,}",  # leftover table cells and markdown images
     r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
+    r"\[caption\b|.*\[/caption\]$",  # a WordPress caption shortcode left in the text
+    # a notice in capitals: "JIKA MENEMUKAN BERITA ... SEGERA HUBUNGI 0813 ... (Chat WhatsApp)"
+    r"(?-i:[A-Z0-9 ,.:;!?'\"()/-]{20,}\b(?:HUBUNGI|KLIK|KUNJUNGI)\b).*",
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
@@ -696,11 +699,15 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
     return bullets
 
 
+_BULLETS = ("•", "·", "▪", "►", "- ", "* ")
+
+
 def _is_title(line: str) -> bool:
     words = len(line.split())
     return (
         _TITLE_MIN_WORDS <= words <= _TITLE_MAX_WORDS
-        and not line.endswith(".")
+        and (not line.endswith(".") or line.endswith(("...", "…")))  # "Ini Kata Admin..."
+        and not line.startswith(_BULLETS)  # a list item: author, date, related link
         and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
         and _SENTENCE_INSIDE.search(line) is None  # a lede of several sentences
         and parse_dateline(line) is None

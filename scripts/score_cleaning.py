@@ -111,7 +111,9 @@ def canonical_outlet(name: str | None) -> str | None:
         return found.name
     # An outlet the registry does not know: "BeritaKilat.com", "beritakilat.com" and
     # "BeritaKilat" are one name.
-    bare = re.sub(r"(?i)\.(?:com|co\.id|co|id|net|info|org|or\.id|go\.id)$", "", name.strip())
+    bare = re.sub(
+        r"(?i)\.(?:com|co\.id|co|id|net|info|org|or\.id|go\.id|desa\.id)$", "", name.strip()
+    )
     return _norm(bare).replace(" ", "")
 
 
