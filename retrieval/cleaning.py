@@ -182,7 +182,8 @@ _DASH = r"\s*[-–—]{1,3}\s*"
 _PLACE = r"[A-Z][\w'.]*(?:[ -][A-Z][\w'.]*){0,3}"
 _PLACE_CAPS = r"[A-Z][A-Z'.]*(?: [A-Z][A-Z'.]*){0,3}"
 _PLACE_WORDS = r"[A-Z][a-z'.]+(?: [A-Z][a-z'.]+){0,2}"
-_UNKNOWN_NAME = r"(?P<name>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})"
+_NAME_WORDS = r"[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}"
+_UNKNOWN_NAME = rf"(?P<name>{_NAME_WORDS})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +441,8 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
         # "KOTA BANDUNG, Prolite –": an outlet the registry does not know, before a dash
         re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{_UNKNOWN_NAME}\s*[-–—]{{1,2}}\s+{rest}"),
+        # "Media Humas Polri || Balikpapan" on its own line: a name with a press word, a place
+        re.compile(rf"^(?P<press>{_NAME_WORDS})\s*\|{{1,2}}\s*(?P<place>{_PLACE})\s*(?P<rest>)$"),
         # "MEDAN BARU-M24 |": a place in capitals, the outlet's short name, a bar
         re.compile(
             rf"^(?P<place>{_PLACE_CAPS})\s*[-–—]\s*(?P<name>[A-Z][A-Za-z0-9]{{1,12}})\s*\|\s+{rest}"
@@ -466,7 +469,9 @@ def parse_dateline(line: str) -> Dateline | None:
         match = pattern.match(line)
         if match is not None:
             groups = match.groupdict()
-            printed = groups.get("outlet") or groups.get("name")
+            if groups.get("press") is not None and not names_outlet(groups["press"]):
+                continue
+            printed = groups.get("outlet") or groups.get("name") or groups.get("press")
             place = groups.get("place")
             unknown = groups.get("name")
             if unknown and place and unknown.isupper() and place.isupper():
