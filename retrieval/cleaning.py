@@ -46,6 +46,7 @@ _SENTENCES_BEFORE_DATELINE = 2  # a standfirst (sometimes printed twice) may pre
 _TITLE_MIN_WORDS = 3  # shorter header lines are section labels ("Timnas Indonesia")
 _TITLE_MAX_WORDS = 40
 _TITLE_FULL_WORDS = 5
+_TWO_PART_HEADLINE_WORDS = 12
 _HEADLINE_MAX_WORDS = 25
 _STANDFIRST_MAX_WORDS = 25
 _CAPTION_MAX_WORDS = 30
@@ -764,9 +765,19 @@ def _is_title(line: str) -> bool:
         and (not line.endswith(".") or line.endswith(("...", "…")))  # "Ini Kata Admin..."
         and not line.startswith(_BULLETS)  # a list item: author, date, related link
         and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
-        and _SENTENCE_INSIDE.search(line) is None  # a lede of several sentences
+        # a lede of several sentences; a short headline may hold two ("Desa Pemekaran. Apa ...")
+        and (_SENTENCE_INSIDE.search(line) is None or _two_part_headline(line))
         and parse_dateline(line) is None
         and not any(rule(line) for rule in _FURNITURE)
+    )
+
+
+def _two_part_headline(line: str) -> bool:
+    """``Desa Pemekaran. Apa yang diharap - Apa yang Didapat``: short, unpunctuated at the end."""
+    return (
+        len(line.split()) <= _TWO_PART_HEADLINE_WORDS
+        and not ends_with_punctuation(line)
+        and len(_SENTENCE_INSIDE.findall(line)) == 1
     )
 
 

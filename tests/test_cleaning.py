@@ -1052,3 +1052,9 @@ def test_a_village_site_page_headline_shortcodes_and_notices() -> None:
     assert cleaned.paragraphs[0].startswith("Warga Desa Sukamaju mengikuti pelatihan")
     assert len(cleaned.paragraphs) == 2
     assert not any("caption" in p or "HUBUNGI" in p for p in cleaned.paragraphs)
+
+
+def test_a_short_headline_may_hold_two_sentences() -> None:
+    title = "Pasar Murah. Apa yang Dijual dan Siapa yang Boleh Membeli"
+    cleaned = clean_article(f"{title}\nOleh Redaksi | 04 November 2016\n{P1}\n{P2}")
+    assert cleaned.title == title and cleaned.paragraphs == (P1, P2)
