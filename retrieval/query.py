@@ -48,10 +48,10 @@ class PlanningPolicy:
     unknown_capitalised: float = 1.5
     # A bilingual dictionary misses much of a question's wording; an English
     # word it cannot place says less about the corpus than an Indonesian one.
-    unknown_english: float = 0.5
+    unknown_english: float = 0.75
     # A rendering of an English word counts when the corpus uses it at least
     # this share as often as the word's most used rendering (near its names).
-    english_keep: float = 0.25
+    english_keep: float = 0.15
     # A word the corpus writes with a capital at least this often (outside
     # sentence starts) is a name: what a question is about.
     name_ratio: float = 0.9
@@ -254,11 +254,13 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
     raw = list(words(normalize(text)))
     if not looks_english(raw):
         return None
-    # "US", "IT" typed in capitals are names, not function words.
+    # "US", "UN" typed in capitals (in a question not all in capitals) are
+    # names, not function words.
+    typed = list(words(unicodedata.normalize("NFKC", text)))
     acronyms = {
         w.casefold()
-        for w in words(unicodedata.normalize("NFKC", text))
-        if len(w) > 1 and w.isupper()
+        for w in typed
+        if 1 < len(w) < 4 and w.isupper() and not all(t.isupper() for t in typed if t.isalpha())
     }
     content = [
         w
@@ -303,7 +305,9 @@ def _english_options(
         # alike ("material", "video"); not an English word the corpus holds
         # only in English passages ("conduct" of "Code of Conduct").
         own = [word] if name or not is_english_word(word) or analyzer.is_known_word(word) else []
-        spelled = vocab.transliteration(word)
+        # Another spelling only for a word the corpus lacks, as for Indonesian
+        # ("Yuri" is not "juri" where the corpus writes Yuri).
+        spelled = None if analyzer.stem(word) in index.vocabulary else vocab.transliteration(word)
         for form in (*own, *([spelled] if spelled else []), *cognates(word)):
             col = index.vocabulary.get(analyzer.stem(form))
             if col is not None:
@@ -334,16 +338,18 @@ def english_columns(
     name: bool,
     anchors: npt.NDArray[np.int32] | None,
     policy: PlanningPolicy,
-) -> dict[int, float]:
-    """The term columns that count as an English word, with weights read from
-    corpus evidence: the rendering used most where the question's names are
-    (or, for a name or a question without one, in the whole corpus) is the
-    word's sense and sets its weight (counted in articles); other renderings found at least
-    ``english_keep`` times as often count too, at a discount and never for
-    more than it. A rendering of several words counts by its rarest."""
+) -> list[tuple[str, dict[int, float]]]:
+    """What counts as an English word in the corpus, as (label, term columns
+    with weights), the word's own label first; read from corpus evidence. The
+    rendering found in most articles naming the question's names (or, for a
+    name or a question without one, in most paragraphs) is the word's sense
+    and sets its weight; other renderings found at least ``english_keep``
+    times as often count too, at a discount and never for more than it. A
+    rendering of several words ("menteri pertahanan") counts by its rarest
+    word, and each other word of it is asked for as well, labelled by itself."""
     options = _english_options(index, vocab, word, name)
     if not options:
-        return {}
+        return []
     support = []
     for option in options:
         rows = index.postings(option[0])
@@ -358,8 +364,9 @@ def english_columns(
     if not support[best]:
         # No rendering occurs near the question's names ("joint" -> sendi,
         # the body's joint): the dictionary has not got this sense.
-        return {}
-    top = max(options[best], key=lambda c: float(index.idf[c]))
+        return []
+    by_idf = sorted(options[best], key=lambda c: -float(index.idf[c]))
+    top = by_idf[0]
     cap = float(index.idf[top])
     cols: dict[int, float] = {top: cap}
     for i, option in enumerate(options):
@@ -368,7 +375,12 @@ def english_columns(
         col = max(option, key=lambda c: float(index.idf[c]))
         factor = 1.0 if name else policy.variant_weight
         cols.setdefault(col, min(float(index.idf[col]), cap) * factor)
-    return cols
+    parts = [(word, cols)]
+    for col in by_idf[1:]:
+        term = index.terms[col]
+        if term != index.terms[top]:
+            parts.append((term, {col: float(index.idf[col])}))
+    return parts
 
 
 def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
@@ -462,6 +474,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 cols[c] = float(index.idf[c]) * factor * policy.variant_weight
         return cols
 
+    translated: dict[str, dict[int, float]] = {}
     if english is not None:
         # A phrase typed with capitals ("United States") is a name.
         capitalised |= {p for p in english if all(x in capitalised for x in p.split())}
@@ -472,17 +485,25 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             for w, after in itertools.pairwise(english)
             if w in capitalised and after in capitalised and is_english_word(w)
         }
-    anchors = (
-        english_anchors(index, vocab, english, capitalised)
-        if english is not None and vocab.english is not None
-        else None
-    )
+        if vocab.english is not None:
+            # Names ("Putin") pass through; other words are read through the
+            # dictionary, each in the sense its corpus uses near the names.
+            anchors = english_anchors(index, vocab, english, capitalised)
+            expanded: list[str] = []
+            for w in dict.fromkeys(english):
+                said = vocab.english.translate(w)
+                if said and not any(analyzer.query_words(t) for t in said):
+                    continue  # a function word in Indonesian too ("between" -> antara)
+                for label, cols in english_columns(
+                    index, vocab, w, w in capitalised, anchors, policy
+                ) or [(w, {})]:
+                    translated.setdefault(label, cols)
+                    expanded.append(label)
+            query_words = expanded
     for w in dict.fromkeys(query_words):
         stem = analyzer.stem(w)
         if english is not None and vocab.english is not None:
-            # Names ("Putin") pass through; other words are read through the
-            # dictionary, each in the sense its corpus uses near the names.
-            cols = english_columns(index, vocab, w, w in capitalised, anchors, policy)
+            cols = dict(translated[w])
         else:
             cols = columns(stem, 1.0)
         if not cols:
