@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Literal
 
 from retrieval import Retriever
-from retrieval.ingest import Ingester, IngestResult, load_archive
+from retrieval.ingest import Ingester, IngestResult
+from retrieval.ingest.archive import load_entry
 from retrieval.models import Article
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,14 @@ class Refreshed:
     error: str | None = None
 
 
-def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
-    """(size, mtime) of every article file in the seeds and the archive (cheap: stat only)."""
+def scan(
+    seeds_dir: Path, archive_dir: Path | None, min_age: float = ORPHAN_MIN_AGE
+) -> tuple[Snapshot, list[Path]]:
+    """One walk over the seeds and the archive (stat only): the article files'
+    (size, mtime), and the archive ``.txt`` files without a ``.toml`` beside
+    them (dropped in by hand) that are at least ``min_age`` seconds old."""
     found: Snapshot = {}
+    texts: dict[str, tuple[Path, float]] = {}  # archive .txt -> (path, mtime)
     for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
         if folder is None or not folder.is_dir():
             continue
@@ -66,28 +72,26 @@ def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
                             stack.append(name)
                     elif entry.name.endswith((".txt", ".toml")) and entry.is_file():
                         st = entry.stat()
-                        found[f"{label}:{name}"] = (st.st_size, st.st_mtime_ns)
-    # An archive .txt without its .toml is not an article (yet): see orphan_texts.
-    return {
-        k: v
-        for k, v in found.items()
-        if not (k.startswith("A:") and k.endswith(".txt") and f"{k[:-4]}.toml" not in found)
-    }
-
-
-def orphan_texts(archive_dir: Path | None, min_age: float = ORPHAN_MIN_AGE) -> list[Path]:
-    """``.txt`` files in the archive without a ``.toml`` beside them (dropped in by hand)."""
-    if archive_dir is None or not archive_dir.is_dir():
-        return []
+                        key = f"{label}:{name}"
+                        found[key] = (st.st_size, st.st_mtime_ns)
+                        if label == "A" and entry.name.endswith(".txt"):
+                            texts[key] = (Path(entry.path), st.st_mtime)
+    # An archive .txt without its .toml is not an article (yet): an orphan.
     now = time.time()
-    found = []
-    for txt in sorted(archive_dir.rglob("*.txt")):
-        if txt.name.startswith(".") or txt.with_suffix(".toml").exists():
-            continue
-        with contextlib.suppress(OSError):
-            if now - txt.stat().st_mtime >= min_age:
-                found.append(txt)
-    return found
+    orphans = sorted(
+        path
+        for key, (path, mtime) in texts.items()
+        if f"{key[:-4]}.toml" not in found and now - mtime >= min_age
+    )
+    for key in texts:
+        if f"{key[:-4]}.toml" not in found:
+            del found[key]
+    return found, orphans
+
+
+def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
+    """(size, mtime) of every article file in the seeds and the archive (cheap: stat only)."""
+    return scan(seeds_dir, archive_dir)[0]
 
 
 class LiveIndex:
@@ -130,8 +134,8 @@ class LiveIndex:
 
     async def _add(self, articles: Sequence[Article]) -> int:
         old = self.current
-        known = {a.id for a in old.corpus.articles}
-        fresh = [a for a in {a.id: a for a in articles}.values() if a.id not in known]
+        corpus = old.corpus
+        fresh = [a for a in {a.id: a for a in articles}.values() if corpus.position(a.id) is None]
         if fresh:
             self.swap(await asyncio.to_thread(old.add_articles, fresh))
         return len(fresh)
@@ -147,8 +151,10 @@ class LiveIndex:
                 return Refreshed("failed", len(self.current.corpus.articles), error=str(exc))
 
     async def _refresh(self, force: bool) -> Refreshed:
-        ingested = await asyncio.to_thread(self._ingest_dropped)
-        files = await asyncio.to_thread(snapshot, self.seeds_dir, self.archive_dir)
+        files, orphans = await asyncio.to_thread(scan, self.seeds_dir, self.archive_dir)
+        ingested = await asyncio.to_thread(self._ingest_dropped, orphans) if orphans else ()
+        if any(r.status in ("added", "updated") for r in ingested):  # it wrote files
+            files, _ = await asyncio.to_thread(scan, self.seeds_dir, self.archive_dir)
         old = self._files
         if files == old and not force:
             return Refreshed("unchanged", len(self.current.corpus.articles), ingested=ingested)
@@ -169,22 +175,30 @@ class LiveIndex:
             after = len(new.corpus.articles)
             logger.info("index reloaded: %d articles (was %d)", after, before)
             return Refreshed("full", after, max(0, after - before), ingested)
-        archive = self.archive_dir
-        loaded = await asyncio.to_thread(load_archive, archive) if archive else None
-        count = await self._add(loaded.articles if loaded else ())
+        # Only archive entries were added: read just those.
+        entries = sorted(k[2:] for k in added if k.endswith(".toml"))
+        count = await self._add(await asyncio.to_thread(self._entries, entries))
         self._files = files
         if count:
             logger.info("index extended: %d new articles", count)
         return Refreshed("delta", len(self.current.corpus.articles), count, ingested)
 
-    def _ingest_dropped(self) -> tuple[IngestResult, ...]:
+    def _entries(self, names: Sequence[str]) -> list[Article]:
+        """The archive articles of these ``.toml`` files (paths in the archive)."""
+        archive = self.archive_dir
+        if archive is None:
+            return []
+        loaded = (load_entry(archive, archive / name) for name in names)
+        return [a for a in loaded if a is not None]
+
+    def _ingest_dropped(self, orphans: Sequence[Path]) -> tuple[IngestResult, ...]:
         """Ingest the ``.txt`` files dropped into the archive without a ``.toml``. The
         original is removed once its article is stored (or found to be a duplicate)."""
         if self.archive_dir is None:
             return ()
         results: list[IngestResult] = []
         found = []
-        for path in orphan_texts(self.archive_dir):
+        for path in orphans:
             with contextlib.suppress(OSError):  # gone meanwhile
                 st = path.stat()
                 if (str(path), st.st_size, st.st_mtime_ns) not in self._failed:
