@@ -341,6 +341,14 @@ class _Context(Sequence[frozenset[str]]):
     ) -> None:
         self.terms, self.ids, self.off = terms, ids, off
         self._memo: dict[int, frozenset[str]] = {}
+        self._list: list[str] | None = None
+
+    def _terms(self) -> list[str]:
+        # The distinct context terms are few (titles, outlets, dates): decoded
+        # once, on the first look.
+        if self._list is None:
+            self._list = list(self.terms)
+        return self._list
 
     def __len__(self) -> int:
         return int(self.off.shape[0]) - 1
@@ -351,7 +359,7 @@ class _Context(Sequence[frozenset[str]]):
             return found
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        terms = self.terms
+        terms = self._terms()
         j = i % len(self)
         lo, hi = self.off[j : j + 2].tolist()
         found = frozenset(terms[t] for t in self.ids[lo:hi].tolist())
@@ -360,7 +368,7 @@ class _Context(Sequence[frozenset[str]]):
         return found
 
     def __iter__(self) -> Iterator[frozenset[str]]:
-        terms, ids, off = list(self.terms), self.ids.tolist(), self.off.tolist()
+        terms, ids, off = self._terms(), self.ids.tolist(), self.off.tolist()
         for i in range(len(self)):
             found = self._memo.get(i)
             yield (

@@ -13,12 +13,17 @@ import itertools
 import mmap
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from heapq import merge
 from pathlib import Path
 from typing import Any, cast, overload
 
 import numpy as np
 import numpy.typing as npt
+
+# A column read item by item this many times is decoded whole (a cold start
+# reads a few values; a running process that reads many is better served by
+# a list, and then a dict, than by a bisection over the blob every time).
+HOT_READS = 200_000
+HOT_LOOKUPS = 5_000
 
 
 class ColumnError(Exception):
@@ -63,6 +68,10 @@ class Strings(Sequence[str]):
             raise ColumnError(f"{path} is inconsistent")
         self._n = int(self.offsets.shape[0]) - 1
         self._all: list[str] | None = None
+        self._reads = 0
+        # Item access through a memoryview gives Python ints without numpy's
+        # per-call overhead (a bisection reads ~20 of them).
+        self.cuts = view_ints(self.offsets)
 
     def __len__(self) -> int:
         return self._n
@@ -76,12 +85,15 @@ class Strings(Sequence[str]):
             return [self[j] for j in range(*i.indices(self._n))]
         if self._all is not None:
             return self._all[i]
+        self._reads += 1
+        if self._reads > HOT_READS:  # read often: decode it all once
+            return self.tolist()[i]
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError(i)
-        lo, hi = self.offsets[i : i + 2].tolist()
-        return self.blob[lo:hi].decode("utf-8")
+        cuts = self.cuts
+        return self.blob[cuts[i] : cuts[i + 1]].decode("utf-8")
 
     def span(self, lo: int, hi: int) -> tuple[str, ...]:
         """Values lo..hi-1 (one read of their offsets)."""
@@ -120,6 +132,14 @@ class Strings(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]
 
 
+def view_ints(arr: npt.NDArray[Any]) -> Sequence[int]:
+    """Python-int item access to a 1-d integer array (a memoryview when it
+    is contiguous)."""
+    if arr.flags.c_contiguous:
+        return cast(Sequence[int], memoryview(cast(Any, arr)))
+    return cast(Sequence[int], arr.tolist())
+
+
 class SortedUnion(Sequence[str]):
     """Two sorted runs of distinct strings seen as one sorted sequence
     (the saved words plus a delta's new ones): no merge is made up front."""
@@ -133,7 +153,8 @@ class SortedUnion(Sequence[str]):
 
     def _all(self) -> list[str]:
         if self._merged is None:
-            self._merged = list(merge(self.first, self.second))
+            # Two sorted runs: timsort merges them in one pass, in C.
+            self._merged = sorted([*self.first, *self.second])
         return self._merged
 
     @overload
@@ -144,7 +165,7 @@ class SortedUnion(Sequence[str]):
         return self._all()[i]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._merged) if self._merged is not None else merge(self.first, self.second)
+        return iter(self._all())
 
     def __contains__(self, value: object) -> bool:
         return any(_has(run, value) for run in (self.second, self.first))
@@ -201,7 +222,10 @@ class SortedLookup(Mapping[str, int]):
     def __init__(self, strings: Strings, order: npt.NDArray[np.int64]) -> None:
         self.strings = strings
         self.order = order
-        self._memo: dict[str, int] = {}
+        self._order = view_ints(order)
+        self._memo: dict[str, int] = {}  # key -> position, or -1
+        self._table: dict[str, int] | None = None  # every value, once looked up often
+        self._lookups = 0
 
     def __len__(self) -> int:
         return len(self.strings)
@@ -209,27 +233,33 @@ class SortedLookup(Mapping[str, int]):
     def _find(self, key: str) -> int | None:
         found = self._memo.get(key)
         if found is not None:
-            return found
-        strings, order = self.strings, self.order
+            return found if found >= 0 else None
+        if self._table is not None:
+            return self._table.get(key)
+        self._lookups += 1
+        if self._lookups > HOT_LOOKUPS:
+            self._table = {t: i for i, t in enumerate(self.strings.tolist())}
+            return self._table.get(key)
+        strings, order = self.strings, self._order
         target = key.encode("utf-8")
-        blob, offsets = strings.blob, strings.offsets
+        blob, cuts = strings.blob, strings.cuts
         lo, hi = 0, len(strings)
         while lo < hi:
             mid = (lo + hi) // 2
-            pos = int(order[mid])
-            a, b = offsets[pos : pos + 2].tolist()
-            if blob[a:b] < target:
+            pos = order[mid]
+            if blob[cuts[pos] : cuts[pos + 1]] < target:
                 lo = mid + 1
             else:
                 hi = mid
+        result = -1
         if lo < len(strings):
-            pos = int(order[lo])
-            a, b = offsets[pos : pos + 2].tolist()
-            if blob[a:b] == target:
-                if len(self._memo) < 1_000_000:
-                    self._memo[key] = pos
-                return pos
-        return None
+            pos = order[lo]
+            if blob[cuts[pos] : cuts[pos + 1]] == target:
+                result = pos
+        if len(self._memo) >= 1_000_000:
+            self._memo.clear()
+        self._memo[key] = result
+        return result if result >= 0 else None
 
     def __getitem__(self, key: str) -> int:
         found = self._find(key) if isinstance(key, str) else None

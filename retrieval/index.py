@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from retrieval import duplicates as dup
 from retrieval.analyzer import Analyzer, AnalyzerSettings
-from retrieval.columns import Concat, Overlay, SortedUnion
+from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
@@ -316,6 +316,11 @@ class Index:
         # sklearn's smooth idf, over the whole corpus (main + delta).
         self.idf: FloatArray = np.log((1.0 + n) / (1.0 + df)) + 1.0
         self._max_idf = float(self.idf.max()) if self.idf.size else 1.0
+        # Where each article's rows start (rows are in article order).
+        counts = np.bincount(refs.article, minlength=len(corpus.articles)) if n else _EMPTY_ROWS
+        starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
@@ -337,14 +342,11 @@ class Index:
         return self.corpus.articles[ref.article].paragraphs[ref.number - 1]
 
     def article_rows(self, article: int) -> tuple[int, int]:
-        """The [lo, hi) rows of one article's paragraphs (they are contiguous,
-        in article order, so two bisections find them)."""
-        arts = self.refs.article
-        lo = int(np.searchsorted(arts, article, side="left"))
-        hi = int(np.searchsorted(arts, article, side="right"))
-        if lo == hi:
+        """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
+        starts = self._starts
+        if not 0 <= article < len(starts) - 1 or starts[article] == starts[article + 1]:
             raise KeyError(article)
-        return lo, hi
+        return starts[article], starts[article + 1]
 
     @property
     def max_idf(self) -> float:

@@ -25,7 +25,7 @@ from typing import Any, cast, overload
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.columns import ColumnError, Strings, write_strings
+from retrieval.columns import ColumnError, Strings, view_ints, write_strings
 from retrieval.models import (
     Added,
     AddedVia,
@@ -115,6 +115,7 @@ class SavedArticles(ArticleTable):
         ):
             raise ColumnError(f"{folder}: the saved articles are inconsistent")
         self.folders = [Path(f) for f in folders]
+        self._starts = view_ints(self.starts)
         self._memo: dict[int, Article] = {}
         self._positions: dict[str, int] | None = None
 
@@ -125,7 +126,7 @@ class SavedArticles(ArticleTable):
         (folder, name, outlet, title, published, has_time, url, wires, author, prov, added) = (
             json.loads(self.records[i])
         )
-        lo, hi = self.starts[i : i + 2].tolist()
+        lo, hi = self._starts[i], self._starts[i + 1]
         return Article(
             id=self.ids[i],
             path=_child(self.folders[folder], name),
@@ -177,7 +178,7 @@ class SavedArticles(ArticleTable):
     def paragraph(self, article: int, number: int) -> str:
         if article < 0:
             article += len(self)
-        return self.texts[int(self.starts[article]) + number - 1]
+        return self.texts[self._starts[article] + number - 1]
 
 
 def _newest_key(a: Article) -> tuple[bool, float]:
