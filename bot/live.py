@@ -5,9 +5,11 @@ for the whole question, so a swap never changes an answer half-way. Every new
 index is built in a worker thread (``asyncio.to_thread``) and swapped in with one
 assignment on the event loop; questions asked meanwhile use the old one.
 
-What changed is read from the files' sizes and mtimes: archive articles that are
-only *added* go in as a delta segment (``Retriever.add_articles``); anything
-changed or removed, or a new seed, means a full ``Retriever.load``. A ``.txt``
+What changed is read from the files' sizes and mtimes (one walk over the folders
+per look): archive articles that are only *added* are read (just those) and go in
+as a delta segment (``Retriever.add_articles``); anything changed or removed, or a
+new seed, means a full ``Retriever.load`` (which itself loads the saved index and
+indexes only added archive entries when that is all that changed). A ``.txt``
 dropped into the archive without its ``.toml`` is first ingested (cleaned and
 given its ``.toml`` by ``retrieval.ingest``).
 """
