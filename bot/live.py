@@ -36,6 +36,10 @@ logger = logging.getLogger(__name__)
 # A dropped .txt younger than this may still be being written (e.g. by `tanyaberita add`).
 ORPHAN_MIN_AGE = 3.0  # seconds
 WATCHER = "watcher"  # the added_by of files the watcher ingests
+# A delta segment this large (paragraphs, and share of the main index) is
+# merged into the main index by the watcher.
+MERGE_MIN_ROWS = 20_000
+MERGE_SHARE = 0.1
 
 Snapshot = dict[str, tuple[int, int]]  # "S:name" / "A:rel/path" -> (size, mtime_ns)
 Kind = Literal["unchanged", "delta", "full", "failed"]
@@ -183,7 +187,31 @@ class LiveIndex:
         self._files = files
         if count:
             logger.info("index extended: %d new articles", count)
+        if self.delta_too_large():
+            # Every later add re-analyses the delta: fold it into the main index
+            # (built in a worker thread; questions use the current index meanwhile).
+            merged = await asyncio.to_thread(
+                Retriever.load,
+                self.seeds_dir,
+                cache_dir=self.cache_dir,
+                english_dict=self.english_dict,
+                archive_dir=self.archive_dir,
+                merge=True,
+            )
+            self.swap(merged)
+            after = len(merged.corpus.articles)
+            logger.info("delta segment merged into the main index: %d articles", after)
+            return Refreshed("full", after, max(0, after - before), ingested)
         return Refreshed("delta", len(self.current.corpus.articles), count, ingested)
+
+    def delta_too_large(self) -> bool:
+        """Whether the delta segment has grown past MERGE_SHARE of the main
+        index (and MERGE_MIN_ROWS paragraphs)."""
+        index = self.current.index
+        if index.base is None:
+            return False
+        rows = len(index) - len(index.base)
+        return rows >= max(MERGE_MIN_ROWS, MERGE_SHARE * len(index.base))
 
     def _entries(self, names: Sequence[str]) -> list[Article]:
         """The archive articles of these ``.toml`` files (paths in the archive)."""
