@@ -320,6 +320,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 progress=bar,
                 strict_cache=True,
                 verify_files=True,
+                merge=True,
             )
     except CacheWriteError as exc:
         raise CliError(str(exc), code=1) from None

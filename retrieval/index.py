@@ -18,24 +18,27 @@ import json
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval import duplicates as dup
 from retrieval.analyzer import Analyzer, AnalyzerSettings
+from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
 from retrieval.models import Article, Corpus
+from retrieval.tables import ArticleChain
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 # Paragraphs analysed per vectorised batch (bounds the build's extra memory).
 CHUNK = 20_000
 
@@ -241,6 +244,19 @@ def analyse(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DeltaParts:
+    """A delta segment once analysed: what ``Index.joined`` adds to a main
+    index (and what a saved delta holds)."""
+
+    articles: tuple[Article, ...]
+    postings: Postings  # over every column, new terms after the main's
+    new_terms: tuple[str, ...]  # in column order
+    new_words: tuple[str, ...]  # surface words the main lacks, sorted
+    found: Mapping[int, list[int]]  # row -> near-duplicate rows, for rows it touches
+    contexts: tuple[frozenset[str], ...]  # per new article
+
+
 class Index:
     """Paragraph postings plus what is needed to score a query against them.
 
@@ -255,30 +271,32 @@ class Index:
         settings: IndexSettings,
         fingerprint: str,
         refs: Refs,
-        terms: list[str],
+        terms: Sequence[str],
         main: Postings,
         main_rows: int,
-        surface: tuple[str, ...],
-        duplicates: dict[int, list[int]],
+        surface: Sequence[str],
+        duplicates: Mapping[int, list[int]],
         sketch_rows: IntArray,
         sketch_hashes: npt.NDArray[np.uint64],
         article_context: Sequence[frozenset[str]],
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
-        vocabulary: dict[str, int] | None = None,
+        vocabulary: Mapping[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
         self.fingerprint = fingerprint
         self.refs = refs
         self.terms = terms
-        self.vocabulary = vocabulary or {t: i for i, t in enumerate(terms)}
+        self.vocabulary: Mapping[str, int] = (
+            vocabulary if vocabulary is not None else {t: i for i, t in enumerate(terms)}
+        )
         self.main = main
         self.main_rows = main_rows
         self.delta = delta
-        # With a delta: the index it extends and the articles it adds.
+        # With a delta: the index it extends and what the delta adds.
         self.base: Index | None = None
-        self.delta_articles: tuple[Article, ...] = ()
+        self.parts: DeltaParts | None = None
         # The corpus's words as written (after aliases), for matching a
         # misspelt query word to a word that really occurs.
         self.surface = surface
@@ -298,12 +316,11 @@ class Index:
         # sklearn's smooth idf, over the whole corpus (main + delta).
         self.idf: FloatArray = np.log((1.0 + n) / (1.0 + df)) + 1.0
         self._max_idf = float(self.idf.max()) if self.idf.size else 1.0
-        self._article_rows: dict[int, tuple[int, int]] = {}
-        arts = refs.article
-        if n:
-            bounds = np.flatnonzero(np.concatenate(([True], arts[1:] != arts[:-1], [True])))
-            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                self._article_rows[int(arts[lo])] = (lo, hi)
+        # Where each article's rows start (rows are in article order).
+        counts = np.bincount(refs.article, minlength=len(corpus.articles)) if n else _EMPTY_ROWS
+        starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
@@ -315,13 +332,21 @@ class Index:
     def __len__(self) -> int:
         return len(self.refs)
 
+    @property
+    def delta_articles(self) -> tuple[Article, ...]:
+        """The articles of the delta segment (none without one)."""
+        return self.parts.articles if self.parts is not None else ()
+
     def text(self, row: int) -> str:
         ref = self.refs[row]
         return self.corpus.articles[ref.article].paragraphs[ref.number - 1]
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
-        return self._article_rows[article]
+        starts = self._starts
+        if not 0 <= article < len(starts) - 1 or starts[article] == starts[article + 1]:
+            raise KeyError(article)
+        return starts[article], starts[article + 1]
 
     @property
     def max_idf(self) -> float:
@@ -444,54 +469,104 @@ class Index:
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
         """This index plus ``articles`` appended, as a delta segment: costs
         the analysis of the new articles (and of an earlier delta's, which it
-        absorbs), and answers exactly like a rebuild of the whole corpus."""
+        absorbs), and answers exactly like a rebuild of the whole corpus.
+        The main segment is shared, not copied."""
         if self.base is not None:
             return self.base.extend((*self.delta_articles, *articles), fingerprint=fingerprint)
         articles = tuple(articles)
-        first_article = len(self.corpus.articles)
-        corpus = Corpus(self.corpus.articles + articles, self.corpus.warnings)
-        arts, nums, texts = _paragraphs(articles, first_article)
-        terms = list(self.terms)
-        term_ids = _TermIds(self.analyzer, terms, dict(self.vocabulary))
         first_row = len(self)
+        _, _, texts = _paragraphs(articles, 0)
+        # The delta's own term table; its terms are then placed in the main
+        # one's columns, new terms after them in order of first use.
+        local: list[str] = []
+        term_ids = _TermIds(self.analyzer, local, {})
         analysed = analyse(texts, self.settings, term_ids, first_row)
-        refs = Refs(
-            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
-        )
+        vocabulary = self.vocabulary
+        base_columns = len(self.terms)
+        new_terms: list[str] = []
+        columns = np.empty(len(local), dtype=np.int64)
+        for i, term in enumerate(local):
+            col = vocabulary.get(term)
+            if col is None:
+                col = base_columns + len(new_terms)
+                new_terms.append(term)
+            columns[i] = col
+        delta = _placed(analysed.postings, columns, base_columns + len(new_terms))
         pairs = dup.new_pairs(
             self.sketch_rows, self.sketch_hashes, analysed.sketch_rows, analysed.sketch_hashes
         )
+        arts, nums, _ = _paragraphs(articles, len(self.corpus.articles))
+        refs = Refs(
+            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
+        )
         found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer, 0)
-        duplicates = dict(self.duplicates)
-        for row, others in found.items():
-            duplicates[row] = sorted(set(duplicates.get(row, [])) | set(others))
-        new_words = [w for w in term_ids.surface if not _contains(self.surface, w)]
+        new_words = sorted(w for w in term_ids.surface if not _contains(self.surface, w))
+        contexts = tuple(
+            frozenset(self.analyzer.document_terms(article_context_text(a))) for a in articles
+        )
+        parts = DeltaParts(articles, delta, tuple(new_terms), tuple(new_words), found, contexts)
+        return self.joined(parts, fingerprint)
+
+    def joined(self, parts: DeltaParts, fingerprint: str) -> Index:
+        """This (main) index with a delta segment whose analysis is done
+        (what ``extend`` computes and a saved delta holds)."""
+        articles, found, new_terms, new_words = (
+            parts.articles,
+            parts.found,
+            parts.new_terms,
+            parts.new_words,
+        )
+        first_article = len(self.corpus.articles)
+        arts, nums, _ = _paragraphs(articles, first_article)
+        refs = Refs(
+            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
+        )
+        duplicates: Mapping[int, list[int]] = self.duplicates
+        if found:
+            changed = {
+                row: sorted(set(self.duplicates.get(row, [])) | set(others))
+                for row, others in found.items()
+            }
+            duplicates = ChainMap(changed, cast(dict[int, list[int]], self.duplicates))
+        base_columns = len(self.terms)
+        own = {t: base_columns + i for i, t in enumerate(new_terms)}
         extended = Index(
-            corpus=corpus,
+            corpus=Corpus(ArticleChain(self.corpus.articles, articles), self.corpus.warnings),
             settings=self.settings,
             fingerprint=fingerprint,
             refs=refs,
-            terms=terms,
+            terms=Concat(self.terms, list(new_terms)) if new_terms else self.terms,
             main=self.main,
             main_rows=self.main_rows,
-            surface=tuple(sorted((*self.surface, *new_words))),  # a merge of sorted runs
+            surface=SortedUnion(self.surface, list(new_words)) if new_words else self.surface,
             duplicates=duplicates,
             sketch_rows=self.sketch_rows,
             sketch_hashes=self.sketch_hashes,
-            article_context=_Chain(
-                self.article_context,
-                [
-                    frozenset(self.analyzer.document_terms(article_context_text(a)))
-                    for a in articles
-                ],
-            ),
-            delta=analysed.postings,
+            article_context=_Chain(self.article_context, parts.contexts),
+            delta=parts.postings,
             analyzer=self.analyzer,
-            vocabulary=term_ids.vocabulary,
+            vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
         )
         extended.base = self
-        extended.delta_articles = articles
+        extended.parts = parts
         return extended
+
+
+def _placed(local: Postings, columns: npt.NDArray[np.int64], width: int) -> Postings:
+    """Postings over a delta's own columns moved to the index's columns
+    (``columns[c]`` for local column c) of ``width`` columns in all."""
+    counts = np.diff(local.indptr)
+    order = np.argsort(columns, kind="stable")
+    lengths = counts[order]
+    starts = local.indptr[:-1][order]
+    total = int(lengths.sum())
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    take = shift + np.arange(total, dtype=np.int64)
+    per_column = np.zeros(width, dtype=np.int64)
+    per_column[columns] = counts
+    indptr = np.zeros(width + 1, dtype=np.int64)
+    np.cumsum(per_column, out=indptr[1:])
+    return Postings(indptr, local.indices[take], local.data[take])
 
 
 def _contains(sorted_words: Sequence[str], word: str) -> bool:
@@ -502,7 +577,7 @@ def _contains(sorted_words: Sequence[str], word: str) -> bool:
 class _Chain(Sequence[frozenset[str]]):
     """One sequence over two (the base's per-article list and the delta's)."""
 
-    def __init__(self, first: Sequence[frozenset[str]], second: list[frozenset[str]]) -> None:
+    def __init__(self, first: Sequence[frozenset[str]], second: Sequence[frozenset[str]]) -> None:
         self.first, self.second = first, second
 
     def __len__(self) -> int:
@@ -512,6 +587,8 @@ class _Chain(Sequence[frozenset[str]]):
         n = len(self.first)
         if i < 0:
             i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
         return self.first[i] if i < n else self.second[i - n]
 
     def __iter__(self) -> Iterator[frozenset[str]]:
