@@ -302,14 +302,23 @@ def rank(
     return ranked
 
 
-def highlight(index: Index, text: str, weights: dict[int, float]) -> str:
-    """The sentence of ``text`` carrying most of the query's weight."""
+def highlight(index: Index, text: str, weights: dict[int, float], row: int | None = None) -> str:
+    """The sentence of ``text`` carrying most of the query's weight (the first
+    of equals). With the paragraph's ``row``, only the query terms its postings
+    hold are looked for, and the search stops at a sentence holding them all."""
     spans = sentence_spans(text) or [(0, len(text))]
     best, best_mass = spans[0], 0.0
+    if row is not None and len(spans) > 1:
+        weights = {c: w for c, w in weights.items() if w > 0 and index.weight(row, c) > 0}
+    if len(spans) == 1 or not weights:
+        return text[best[0] : best[1]]
+    whole = sum(weights.values())
     for start, end in spans:
         mass = sum(weights.get(c, 0.0) for c in index.term_columns(text[start:end]))
         if mass > best_mass:
             best, best_mass = (start, end), mass
+            if mass >= whole:
+                break
     return text[best[0] : best[1]]
 
 
@@ -334,7 +343,7 @@ def make_hit(
         paragraph=ref.number,
         score=round(score, 6),
         text=text,
-        highlight=highlight(index, text, weights),
+        highlight=highlight(index, text, weights, row),
         source=article.source,
         also_reported_by=_seen_elsewhere(index, corpus, row),
     )

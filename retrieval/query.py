@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
@@ -20,7 +19,8 @@ from retrieval.index import Index
 from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
-from retrieval.typo import close_words
+from retrieval.typo import close_words, max_edits
+from retrieval.wordlist import SortedWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +117,9 @@ class Vocabulary:
         self.policy = policy or PlanningPolicy()
         self._names: dict[str, bool] = {}
         self._pairs: dict[str, bool] = {}
-        self.buckets: dict[str, list[str]] = defaultdict(list)
-        for w in index.surface:
-            if w.isalpha():
-                self.buckets[w[0]].append(w)
-        self.words: frozenset[str] = frozenset(index.surface)
+        # The corpus's words (sorted by the index): membership by bisection,
+        # typo candidates by first letter and length; nothing built at start.
+        self.words = SortedWords(index.surface)
         # A cached index keeps the distinct context terms already (decoding every
         # article's set just to union them would undo its lazy loading).
         saved = getattr(index.article_context, "terms", None)
@@ -139,7 +137,7 @@ class Vocabulary:
         """The closest corpus word; among equally close ones, the one the
         corpus uses most (in a big corpus, rare near-words are often typos
         or names themselves: "mnet" beside "menit")."""
-        close = close_words(word, self.buckets.get(word[:1], ()))
+        close = close_words(word, self.words.near(word, max_edits(word)))
         if not close:
             return None
         nearest = min(d for _, d in close)
