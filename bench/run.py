@@ -17,6 +17,8 @@ Systems:
   project-cli    ``tanyaberita ask --json -k 10 -`` fed the queries on stdin
                  (same index; load = time to the first answer less a typical answer)
   bm25s          bm25s ``get_scores`` + ``np.argpartition`` top 10 (mmap load)
+  bm25s-cli      the same, asked like ``project-cli``: a process that loads the
+                 index and answers stdin lines with JSON lines (same timing)
   bm25s-retrieve bm25s ``retrieve(k=10)`` (same index)
   rank_bm25      ``BM25Okapi.get_scores`` + top 10 (corpora up to 100k paragraphs)
   sklearn        ``TfidfVectorizer``, ``X @ q.T`` on CSR + top 10
@@ -52,8 +54,18 @@ from bench import corpora, queries, synth
 from bench.systems import RESULT_PREFIX, TOP_K, found_at, paragraph_rank
 
 REPO = Path(__file__).resolve().parents[1]
-ALL_SYSTEMS = ("project", "project-cli", "bm25s", "bm25s-retrieve", "rank_bm25", "sklearn")
-INDEX_OF = {"project-cli": "project", "bm25s-retrieve": "bm25s"}
+ALL_SYSTEMS = (
+    "project",
+    "project-cli",
+    "bm25s",
+    "bm25s-cli",
+    "bm25s-retrieve",
+    "rank_bm25",
+    "sklearn",
+)
+INDEX_OF = {"project-cli": "project", "bm25s-retrieve": "bm25s", "bm25s-cli": "bm25s"}
+# Systems asked like a command line: questions on stdin, one JSON line each.
+PIPED = ("project-cli", "bm25s-cli")
 RANK_BM25_MAX = 100_000
 BASELINE = "bm25s"
 PREPARED = "prepared.json"
@@ -269,26 +281,26 @@ def build(system: str, work: Path, timeout: float, *, reuse: bool = False) -> St
 
 
 def query(system: str, work: Path, timeout: float) -> Step:
-    if system != "project-cli":
+    if system not in PIPED:
         cmd = [sys.executable, "-m", "bench.systems", "query", system, "--work", str(work)]
         return run_step(cmd, timeout)
     items = queries.load(work / "queries.jsonl")
-    cmd = [
-        *_tanyaberita(),
-        *("ask", "--json", "-k", str(TOP_K)),
-        *_project_folders(work),
-        "-",
-    ]
+    if system == "project-cli":
+        cmd = [
+            *_tanyaberita(),
+            *("ask", "--json", "-k", str(TOP_K)),
+            *_project_folders(work),
+            "-",
+        ]
+    else:
+        reference = INDEX_OF[system]
+        cmd = [sys.executable, "-m", "bench.systems", "serve", reference, "--work", str(work)]
     step = run_step(cmd, timeout, stdin_text="".join(i.query + "\n" for i in items))
     answers = [(t, json.loads(line)) for t, line in step.lines if line.startswith("{")]
     if step.ok and len(answers) != len(items):
         step.ok, step.error = False, f"{len(answers)} answers to {len(items)} questions"
     if not answers:
         return step
-    targets = run_step(
-        [sys.executable, "-m", "bench.systems", "targets", "project", "--work", str(work)], timeout
-    )
-    numbers = targets.result.get("numbers") or [0] * len(items)
     times = [t for t, _ in answers]
     gaps = [1000 * (b - a) for a, b in itertools.pairwise(times)] or [0.0]
     ranks = [
@@ -303,7 +315,13 @@ def query(system: str, work: Path, timeout: float) -> Step:
         "qps": len(gaps) / max(times[-1] - times[0], 1e-9),
         "wall_s": step.wall_s,
     }
+    if system != "project-cli":
+        return step
+    targets = run_step(
+        [sys.executable, "-m", "bench.systems", "targets", "project", "--work", str(work)], timeout
+    )
     if targets.ok:
+        numbers = targets.result["numbers"]
         step.result["numbers"] = numbers
         step.result["paragraph_ranks"] = [
             paragraph_rank(answer["results"], item, number)

@@ -2,6 +2,7 @@
 
     python -m bench.systems build bm25s --work W
     python -m bench.systems query bm25s --work W
+    python -m bench.systems serve bm25s --work W < questions.txt
 
 A corpus work folder ``W`` holds ``seeds/`` (the article files the project
 reads), ``paragraphs.jsonl`` (the same articles' body paragraphs, one
@@ -360,12 +361,30 @@ def run_queries(system: str, work: Path, out: Path) -> dict[str, Any]:
     return result
 
 
+def serve(system: str, work: Path) -> int:
+    """Load ``system``'s saved index, then answer one question per stdin line
+    with one JSON line (``{"query", "results": [{"text"}]}``, top 10): what
+    ``tanyaberita ask --json -k 10 -`` does, for a reference system."""
+    index_of, loader = LOADERS[system]
+    search = loader(work, work / "index" / index_of)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        if question.strip():
+            results = [{"text": text} for text in search(question)]
+            sys.stdout.write(dumps({"query": question, "results": results}) + "\n")
+            sys.stdout.flush()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.systems")
-    parser.add_argument("step", choices=("build", "query", "targets"))
+    parser.add_argument("step", choices=("build", "query", "serve", "targets"))
     parser.add_argument("system")
     parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args(argv)
+    if args.step == "serve":
+        return serve(args.system, args.work)
     started = time.perf_counter()
     if args.step == "build":
         result = BUILDERS[args.system](args.work, args.work / "index" / args.system)

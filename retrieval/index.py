@@ -18,7 +18,7 @@ import json
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -343,25 +343,51 @@ class Index:
         """The columns of the index terms in ``text`` (terms the index lacks
         are left out); each distinct token is analysed once per index."""
         memo = self._token_columns
-        found: set[int] = set()
-        for token in self.analyzer.tokens(text):
-            col = memo.get(token)
-            if col is None:
-                col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
-                if len(memo) < 1_000_000:
-                    memo[token] = col
-            if col >= 0:
-                found.add(col)
-        return found
+        tokens = self.analyzer.tokens(text)
+        found: set[int | None] = set(map(memo.get, tokens))
+        if None in found:  # tokens not met before: analysed once
+            found.discard(None)
+            for token in tokens:
+                if token not in memo:
+                    col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
+                    if len(memo) < 1_000_000:
+                        memo[token] = col
+                    found.add(col)
+        found.discard(-1)
+        return found  # type: ignore[return-value]
 
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
         return self._column(col)[0]
 
+    def local_postings(self, columns: Iterable[int], rows: Iterable[int]) -> dict[int, list[int]]:
+        """Per column, its rows that fall in the articles of ``rows`` (ascending,
+        as a list for ``bisect``). Whatever is asked of a column about a row and
+        its article (is the row there, is the article's first row, is any of its
+        rows) has the same answer here as on the full postings."""
+        spans = sorted({self.article_rows(int(self.refs.article[r])) for r in rows})
+        los = np.array([lo for lo, _ in spans], dtype=np.int64)
+        his = np.array([hi for _, hi in spans], dtype=np.int64)
+        out: dict[int, list[int]] = {}
+        for col in columns:
+            if col in out:
+                continue
+            found = self.postings(col)
+            starts = np.searchsorted(found, los)
+            counts = np.searchsorted(found, his) - starts
+            total = int(counts.sum())
+            if not total:
+                out[col] = []
+                continue
+            # The positions starts[i] .. starts[i] + counts[i] - 1, for every span.
+            skip = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            out[col] = found[skip + np.arange(total)].tolist()
+        return out
+
     def weight(self, row: int, col: int) -> float:
         """A paragraph's idf-free weight for a term (0 when absent)."""
         rows, data = self._column(col)
-        at = int(np.searchsorted(rows, row))
+        at = int(rows.searchsorted(row))
         return float(data[at]) if at < rows.shape[0] and rows[at] == row else 0.0
 
     def score(self, weights: dict[int, float]) -> tuple[IntArray, FloatArray]:

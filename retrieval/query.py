@@ -20,7 +20,7 @@ from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
 from retrieval.typo import close_words, max_edits
-from retrieval.wordlist import SortedWords
+from retrieval.wordlist import SortedWords, whole_word_starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +203,14 @@ class Vocabulary:
             return known
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
-        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
         caps = total = 0
         for row in rows[::step][: self.policy.name_sample]:
             text = self.index.text(int(row))
-            for m in pattern.finditer(text):
-                if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+            for start in whole_word_starts(text, word):
+                if _SENTENCE_START.search(text[max(0, start - 3) : start]):
                     continue
                 total += 1
-                caps += text[m.start()].isupper()
+                caps += text[start].isupper()
         result = total > 0 and caps >= self.policy.name_ratio * total
         self._names[word] = result
         return result

@@ -10,6 +10,7 @@ vocabulary.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
@@ -29,14 +30,23 @@ class _Letter:
     __slots__ = ("bounds", "counts", "masks", "rows")
 
     def __init__(self, words: Sequence[str], lo: int) -> None:
+        if not words:
+            words = [""]  # one empty word, never a candidate (not alphabetic)
         n = len(words)
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
-        alpha = np.fromiter(map(str.isalpha, words), dtype=bool, count=n)
-        codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+        # One pass in numpy over the words joined by newlines (never in a word).
+        joined = np.frombuffer("\n".join(words).encode("utf-32-le"), dtype=np.uint32)
+        breaks = np.flatnonzero(joined == 10)
+        lengths = np.diff(np.concatenate(([-1], breaks, [joined.shape[0]]))) - 1
+        codes = np.delete(joined, breaks)
         classes = codes.astype(np.int64) - ord("a")
-        classes[(classes < 0) | (classes >= _CLASSES - 1)] = _CLASSES - 1
+        other = (classes < 0) | (classes >= _CLASSES - 1)
+        classes[other] = _CLASSES - 1
         owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
         counts = np.bincount(owner * _CLASSES + classes, minlength=n * _CLASSES)
+        # A word of a-z only is alphabetic; str.isalpha decides the others.
+        alpha = (np.bincount(owner[other], minlength=n) == 0) & (lengths > 0)
+        for i in np.flatnonzero(~alpha).tolist():
+            alpha[i] = words[i].isalpha()
         keep = np.flatnonzero(alpha)
         order = keep[np.argsort(lengths[keep], kind="stable")]
         self.rows = order + lo  # positions in the whole word list
@@ -100,3 +110,27 @@ class SortedWords:
         rows = np.sort(letter.rows[fits[apart <= 2 * edits]])
         words = self._words
         return [words[i] for i in rows.tolist()]
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` would make a word run on (``[\\w-]`` in ``re``)."""
+    return char == "-" or char == "_" or char.isalnum()
+
+
+def whole_word_starts(text: str, word: str) -> list[int]:
+    """Where ``word`` (lower case) occurs in ``text`` as a whole word, in any
+    case: the starts of ``re``'s ``(?<![\\w-])word(?![\\w-])`` with IGNORECASE,
+    found with ``str.find`` (no pattern to compile per word)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not word:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        return [m.start() for m in pattern.finditer(text)]
+    found = []
+    size = len(word)
+    at = lowered.find(word)
+    while at >= 0:
+        end = at + size
+        if not (at and _joins(text[at - 1])) and not (end < len(text) and _joins(text[end])):
+            found.append(at)
+        at = lowered.find(word, at + 1)
+    return found

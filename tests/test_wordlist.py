@@ -4,9 +4,10 @@ word a brute-force scan of the whole vocabulary would find."""
 from __future__ import annotations
 
 import random
+import re
 
 from retrieval.typo import close_words, max_edits
-from retrieval.wordlist import SortedWords
+from retrieval.wordlist import SortedWords, whole_word_starts
 
 
 def _vocabulary(rng: random.Random) -> list[str]:
@@ -49,3 +50,35 @@ def test_membership_by_bisection() -> None:
     assert "moskow" in words and "putin" in words
     assert "mosko" not in words and "zz" not in words and 3 not in words
     assert len(words) == 3 and list(words) == ["beijing", "moskow", "putin"]
+
+
+def test_whole_word_starts_are_the_regex_matches() -> None:
+    rng = random.Random(11)
+    pieces = [
+        "Putin",
+        "putin",
+        "PUTIN",
+        "putinisme",
+        "-putin",
+        "putin-",
+        "di",
+        "Rusia,",
+        "(Putin)",
+        "_putin",
+        "\xa0",
+        " ",
+        ". ",
+    ]
+    texts = [
+        "".join(rng.choice(pieces) + rng.choice(" ,.") for _ in range(rng.randint(0, 12)))
+        for _ in range(300)
+    ]
+    texts += ["İstanbul putin"]  # lower() changes the length: the regex decides
+    found = 0
+    for text in texts:
+        for word in ("putin", "rusia", "di"):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+            expected = [m.start() for m in pattern.finditer(text)]
+            assert whole_word_starts(text, word) == expected
+            found += len(expected)
+    assert found > 300
