@@ -192,12 +192,12 @@ def load_project(work: Path, out: Path) -> Search:
 
 def _project_details(search: Search, items: Sequence[KnownItem]) -> dict[str, Any]:
     """Per query: the rank of the target paragraph (``paragraph_rank``), its
-    number in the cleaned corpus, and how many query words the planner kept."""
+    numbers in the cleaned corpus, and how many query words the planner kept."""
     from retrieval.serialize import hit_to_dict
 
     retriever = search.retriever  # type: ignore[attr-defined]
     paragraphs = {a.id: a.paragraphs for a in retriever.corpus.articles}
-    numbers = [target_number(paragraphs.get(i.article_id, ()), i.target) for i in items]
+    numbers = [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
     ranks: list[int] = []
     kept_words: list[int] = []
     answers = search.answers  # type: ignore[attr-defined]
@@ -240,40 +240,41 @@ def found_at(texts: Sequence[str], target: str) -> tuple[int, int]:
     return strict, lenient
 
 
-def target_number(paragraphs: Sequence[str], target: str) -> int:
-    """The 1-based number, in its article as the project cleaned it, of the
-    paragraph the project keeps of ``target``: the same text, or the target
-    with other spacing or minus a cut-off dateline (``found_at``'s lenient
-    rule). 0 when the cleaner dropped it (page furniture)."""
-    for number, text in enumerate(paragraphs, 1):
-        if text == target:
-            return number
-    for number, text in enumerate(paragraphs, 1):
-        if found_at([text], target)[1]:
-            return number
-    return 0
+def target_numbers_in(paragraphs: Sequence[str], target: str) -> list[int]:
+    """The 1-based numbers, in its article as the project cleaned it, of the
+    paragraphs that hold the target: the same text, the target with other
+    spacing or minus a cut-off dateline (``found_at``'s lenient rule), or the
+    pieces of a target the cleaner split into several paragraphs (each one's
+    text, spacing aside, a part of the target's). Empty when the cleaner
+    dropped it (page furniture: related links, crossheads)."""
+    goal = squash(target)
+    return [
+        number
+        for number, text in enumerate(paragraphs, 1)
+        if text and (text == target or found_at([text], target)[1] or squash(text) in goal)
+    ]
 
 
-def paragraph_rank(results: Sequence[dict[str, Any]], item: KnownItem, number: int) -> int:
+def paragraph_rank(
+    results: Sequence[dict[str, Any]], item: KnownItem, numbers: Sequence[int]
+) -> int:
     """1-based rank of the first result that is the target paragraph (0: not
     in the top 10): its exact text (from any article, as for the references),
-    or the target's article and paragraph number ``number``, shown itself or
-    listed under a near-duplicate ("also reported by")."""
-    key = (item.article_id, number)
+    or one of the target's paragraphs ``numbers`` in its article, shown itself
+    or listed under a near-duplicate ("also reported by")."""
+    keys = {(item.article_id, number) for number in numbers}
     for rank, result in enumerate(results, 1):
         if result["text"] == item.target:
             return rank
-        if not number:
-            continue
-        if (result["article_id"], result["paragraph"]) == key or any(
-            (seen["article_id"], seen["paragraph"]) == key for seen in result["also_reported_by"]
+        if (result["article_id"], result["paragraph"]) in keys or any(
+            (seen["article_id"], seen["paragraph"]) in keys for seen in result["also_reported_by"]
         ):
             return rank
     return 0
 
 
 def target_numbers(work: Path) -> dict[str, Any]:
-    """Per known item, ``target_number`` in the project's cleaned corpus (read
+    """Per known item, ``target_numbers_in`` the project's cleaned corpus (read
     from its saved index, the one the project's query step used)."""
     from retrieval.retriever import load_index
 
@@ -282,7 +283,7 @@ def target_numbers(work: Path) -> dict[str, Any]:
     index = load_index(work / "seeds", work / "index" / "project", archive_dir=archive)
     articles = {a.id: a.paragraphs for a in index.corpus.articles}
     items = load_queries(work / "queries.jsonl")
-    return {"numbers": [target_number(articles.get(i.article_id, ()), i.target) for i in items]}
+    return {"numbers": [target_numbers_in(articles.get(i.article_id, ()), i.target) for i in items]}
 
 
 _CLEANING_RULES = (

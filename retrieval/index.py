@@ -20,7 +20,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -61,8 +61,9 @@ class IndexSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphRef:
+class ParagraphRef(NamedTuple):
+    """A named pair: cheap to make (a row is looked up many times a question)."""
+
     article: int  # position in Corpus.articles
     number: int  # 1-based paragraph number within the article
 
@@ -84,7 +85,7 @@ class Refs(Sequence[ParagraphRef]):
     def __getitem__(self, i: int | slice) -> ParagraphRef | Sequence[ParagraphRef]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return ParagraphRef(int(self.article[i]), int(self.number[i]))
+        return ParagraphRef(self.article.item(i), self.number.item(i))
 
     def __iter__(self) -> Iterator[ParagraphRef]:
         for a, n in zip(self.article.tolist(), self.number.tolist(), strict=True):
@@ -316,8 +317,9 @@ class Index:
         return len(self.refs)
 
     def text(self, row: int) -> str:
-        ref = self.refs[row]
-        return self.corpus.articles[ref.article].paragraphs[ref.number - 1]
+        refs = self.refs
+        article = self.corpus.articles[refs.article.item(row)]
+        return article.paragraphs[refs.number.item(row) - 1]
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
