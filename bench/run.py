@@ -324,6 +324,8 @@ def build(system: str, work: Path, timeout: float, *, reuse: bool = False) -> St
     if reuse and out.is_dir() and record.is_file():
         saved = json.loads(record.read_text(encoding="utf-8"))
         return Step(True, None, saved["wall_s"], saved["maxrss_mib"], saved["result"])
+    if out.is_symlink():  # an index borrowed from elsewhere is never rebuilt (or written)
+        return Step(False, f"{out} is a link to an index without build figures", 0.0, 0.0)
     shutil.rmtree(out, ignore_errors=True)
     record.unlink(missing_ok=True)
     if system == "project":

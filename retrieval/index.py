@@ -367,7 +367,8 @@ class Index:
         as a list for ``bisect``). Whatever is asked of a column about a row and
         its article (is the row there, is the article's first row, is any of its
         rows) has the same answer here as on the full postings."""
-        spans = sorted({self.article_rows(int(self.refs.article[r])) for r in rows})
+        wanted = np.fromiter(rows, dtype=np.int64)
+        spans = sorted(map(self.article_rows, np.unique(self.refs.article[wanted]).tolist()))
         los = np.array([lo for lo, _ in spans], dtype=np.int64)
         his = np.array([hi for _, hi in spans], dtype=np.int64)
         out: dict[int, list[int]] = {}
