@@ -33,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 
-from retrieval.index import Index, top_k
+from retrieval.index import Index
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
@@ -271,8 +271,7 @@ def rank(
 ) -> list[Ranked]:
     """Candidates best first, one row per group of duplicates. ``boost`` is
     (article position, factor): that article's paragraphs rank higher."""
-    rows, scores = index.score(plan.weights)
-    pool = [(int(rows[pos]), float(scores[pos])) for pos in top_k(scores, max(policy.pool, k))]
+    pool = index.best(plan.weights, max(policy.pool, k))  # = top_k over index.score
     # Each query term's postings once per question, not once per candidate.
     # (only the rows in the candidates' articles: the same answers, as lists).
     postings = index.local_postings(

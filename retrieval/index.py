@@ -36,6 +36,9 @@ Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
 INDEX_FORMAT = 4
+# A term with at least this many postings, and 4 times those of the query's
+# other terms together, is not added up row by row (see ``Index.best``).
+LONG_POSTINGS = 20_000
 # Paragraphs analysed per vectorised batch (bounds the build's extra memory).
 CHUNK = 20_000
 
@@ -430,6 +433,50 @@ class Index:
             seen[touched] = False
         return touched.astype(np.int64), scores
 
+    def best(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best (row, score) pairs of ``score(weights)``, best first
+        (ties by row): exactly ``top_k`` over every touched row, but when one
+        term's postings dwarf the others' (a common word beside rare ones)
+        its rows are not all added up. Rows holding a rarer term get their
+        full score (that term's contribution looked up, added in the same
+        order); rows holding only the common term score its weight alone, so
+        only its k best of those can be among the k best overall."""
+        cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
+        sizes = [self._column(c)[0].size for c, _ in cols]
+        longest = max(range(len(sizes)), key=sizes.__getitem__, default=-1)
+        rest = sum(sizes) - (sizes[longest] if sizes else 0)
+        if longest < 0 or sizes[longest] < LONG_POSTINGS or sizes[longest] < 4 * rest:
+            rows, scores = self.score(weights)
+            return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+        big, big_w = cols[longest]
+        big_rows, big_data = self._column(big)
+        big_scores = big_data.astype(np.float64) * (big_w * float(self.idf[big]) / self.max_idf)
+        others = {c: w for c, w in cols if c != big}
+        # The rows of the rarer terms, scored as ``score`` scores them (the
+        # common term's share added where it falls in the order of ``weights``).
+        parts = [self._column(c)[0] for c in others]
+        few_rows = np.unique(np.concatenate(parts)) if parts else _EMPTY_ROWS
+        at = np.minimum(np.searchsorted(big_rows, few_rows), big_rows.shape[0] - 1)
+        held = big_rows[at] == few_rows
+        few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
+        for col, w in weights.items():
+            if col == big:
+                few_scores[held] += big_scores[at[held]]
+            elif col in others:
+                col_rows, data = self._column(col)
+                factor = w * float(self.idf[col]) / self.max_idf
+                few_scores[np.searchsorted(few_rows, col_rows)] += data.astype(np.float64) * factor
+        # The common term's rows that hold no rarer term: its k best.
+        alone = big_scores.copy()
+        alone[at[held]] = -np.inf
+        keep = top_k(alone, k)
+        keep = keep[np.isfinite(alone[keep])]
+        rows = np.concatenate((few_rows.astype(np.int64), big_rows[keep].astype(np.int64)))
+        scores = np.concatenate((few_scores, alone[keep]))
+        order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
+        rows, scores = rows[order], scores[order]
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+
     # -- building ----------------------------------------------------------
 
     @classmethod
@@ -604,11 +651,17 @@ def _confirm(
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:
-    """Positions of the k highest scores, best first; ties keep corpus order."""
+    """Positions of the k highest scores, best first; ties keep corpus order,
+    at the k-th place too (the lowest positions among equal scores win)."""
     n = scores.shape[0]
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    if k < n:
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        above = np.flatnonzero(scores > kth)
+        part = np.concatenate((above, np.flatnonzero(scores == kth)[: k - above.shape[0]]))
+    else:
+        part = np.arange(n)
     # lexsort: last key is primary -> by score desc, then position asc.
     order = np.lexsort((part, -scores[part]))
     return part[order].astype(np.int64)
