@@ -309,6 +309,7 @@ class Index:
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                 self._article_rows[int(arts[lo])] = (lo, hi)
         self._token_columns: dict[str, int] = {}
+        self._largest_weight: dict[int, np.float32] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -435,39 +436,55 @@ class Index:
 
     def best(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
         """The ``k`` best (row, score) pairs of ``score(weights)``, best first
-        (ties by row): exactly ``top_k`` over every touched row, but when one
-        term's postings dwarf the others' (a common word beside rare ones)
-        its rows are not all added up. Rows holding a rarer term get their
-        full score (that term's contribution looked up, added in the same
-        order); rows holding only the common term score its weight alone, so
-        only its k best of those can be among the k best overall."""
+        (ties by row): exactly ``top_k`` over every touched row, without adding
+        up the long postings of common terms row by row when that cannot change
+        the result. Rows holding a rarer term get their full score (the common
+        terms' shares looked up and added in the order of ``weights``, as
+        ``score`` adds them). Rows holding only common terms: with one common
+        term, each scores its share alone, so only its k best can place; with
+        several, none can place when even the sum of their largest shares is
+        below the k-th best of the other rows (else every row is scored)."""
         cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
-        sizes = [self._column(c)[0].size for c, _ in cols]
-        longest = max(range(len(sizes)), key=sizes.__getitem__, default=-1)
-        rest = sum(sizes) - (sizes[longest] if sizes else 0)
-        if longest < 0 or sizes[longest] < LONG_POSTINGS or sizes[longest] < 4 * rest:
-            rows, scores = self.score(weights)
-            return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
-        big, big_w = cols[longest]
-        big_rows, big_data = self._column(big)
-        big_scores = big_data.astype(np.float64) * (big_w * float(self.idf[big]) / self.max_idf)
-        others = {c: w for c, w in cols if c != big}
-        # The rows of the rarer terms, scored as ``score`` scores them (the
-        # common term's share added where it falls in the order of ``weights``).
-        parts = [self._column(c)[0] for c in others]
-        few_rows = np.unique(np.concatenate(parts)) if parts else _EMPTY_ROWS
-        at = np.minimum(np.searchsorted(big_rows, few_rows), big_rows.shape[0] - 1)
-        held = big_rows[at] == few_rows
+        total = sum(self._column(c)[0].size for c, _ in cols)
+        long = {c for c, _ in cols if self._column(c)[0].size >= LONG_POSTINGS}
+        short = [c for c, _ in cols if c not in long]
+        short_size = total - sum(self._column(c)[0].size for c in long)
+        if not long or not short or total < 4 * short_size:
+            return self._best_of_all(weights, k)
+        few_rows = np.unique(np.concatenate([self._column(c)[0] for c in short]))
         few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
+        shares: dict[int, npt.NDArray[np.float64]] = {}
+        at_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = {}
+        bound = 0.0
         for col, w in weights.items():
-            if col == big:
-                few_scores[held] += big_scores[at[held]]
-            elif col in others:
-                col_rows, data = self._column(col)
-                factor = w * float(self.idf[col]) / self.max_idf
-                few_scores[np.searchsorted(few_rows, col_rows)] += data.astype(np.float64) * factor
-        # The common term's rows that hold no rarer term: its k best.
-        alone = big_scores.copy()
+            col_rows, data = self._column(col)
+            if not col_rows.size:
+                continue
+            factor = w * float(self.idf[col]) / self.max_idf
+            if col in long:
+                at = np.minimum(np.searchsorted(col_rows, few_rows), col_rows.shape[0] - 1)
+                held = col_rows[at] == few_rows
+                few_scores[held] += np.multiply(data[at[held]], factor, dtype=np.float64)
+                at_of[col] = (at, held)
+                if len(long) == 1:
+                    shares[col] = np.multiply(data, factor, dtype=np.float64)
+                else:  # rounding keeps order: no share exceeds the largest weight's
+                    bound += float(np.multiply(self._largest(col), factor, dtype=np.float64))
+            else:
+                few_scores[np.searchsorted(few_rows, col_rows)] += np.multiply(
+                    data, factor, dtype=np.float64
+                )
+        if len(long) > 1:
+            if few_rows.shape[0] < k:
+                return self._best_of_all(weights, k)
+            kth = float(few_scores[top_k(few_scores, k)[-1]])
+            if not bound < kth:
+                return self._best_of_all(weights, k)
+            return [(int(few_rows[p]), float(few_scores[p])) for p in top_k(few_scores, k).tolist()]
+        (big,) = long
+        big_rows = self._column(big)[0]
+        alone = shares[big].copy()
+        at, held = at_of[big]
         alone[at[held]] = -np.inf
         keep = top_k(alone, k)
         keep = keep[np.isfinite(alone[keep])]
@@ -475,6 +492,17 @@ class Index:
         scores = np.concatenate((few_scores, alone[keep]))
         order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
         rows, scores = rows[order], scores[order]
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+
+    def _largest(self, col: int) -> np.float32:
+        """A column's largest weight (remembered: common terms recur)."""
+        found = self._largest_weight.get(col)
+        if found is None:
+            found = self._largest_weight[col] = self._column(col)[1].max()
+        return found
+
+    def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        rows, scores = self.score(weights)
         return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
 
     # -- building ----------------------------------------------------------
