@@ -19,9 +19,9 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, NamedTuple, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,9 @@ Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
 INDEX_FORMAT = 5
+# A term with at least this many postings, and 4 times those of the query's
+# other terms together, is not added up row by row (see ``Index.best``).
+LONG_POSTINGS = 20_000
 # Paragraphs analysed per vectorised batch (bounds the build's extra memory).
 CHUNK = 20_000
 
@@ -64,8 +67,9 @@ class IndexSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphRef:
+class ParagraphRef(NamedTuple):
+    """A named pair: cheap to make (a row is looked up many times a question)."""
+
     article: int  # position in Corpus.articles
     number: int  # 1-based paragraph number within the article
 
@@ -87,7 +91,7 @@ class Refs(Sequence[ParagraphRef]):
     def __getitem__(self, i: int | slice) -> ParagraphRef | Sequence[ParagraphRef]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return ParagraphRef(int(self.article[i]), int(self.number[i]))
+        return ParagraphRef(self.article.item(i), self.number.item(i))
 
     def __iter__(self) -> Iterator[ParagraphRef]:
         for a, n in zip(self.article.tolist(), self.number.tolist(), strict=True):
@@ -322,6 +326,7 @@ class Index:
         np.cumsum(counts, out=starts[1:])
         self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
+        self._largest_weight: dict[int, np.float32] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -338,8 +343,8 @@ class Index:
         return self.parts.articles if self.parts is not None else ()
 
     def text(self, row: int) -> str:
-        ref = self.refs[row]
-        return self.corpus.articles[ref.article].paragraphs[ref.number - 1]
+        refs = self.refs
+        return self.corpus.paragraph(refs.article.item(row), refs.number.item(row))
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
@@ -368,25 +373,52 @@ class Index:
         """The columns of the index terms in ``text`` (terms the index lacks
         are left out); each distinct token is analysed once per index."""
         memo = self._token_columns
-        found: set[int] = set()
-        for token in self.analyzer.tokens(text):
-            col = memo.get(token)
-            if col is None:
-                col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
-                if len(memo) < 1_000_000:
-                    memo[token] = col
-            if col >= 0:
-                found.add(col)
-        return found
+        tokens = self.analyzer.tokens(text)
+        found: set[int | None] = set(map(memo.get, tokens))
+        if None in found:  # tokens not met before: analysed once
+            found.discard(None)
+            for token in tokens:
+                if token not in memo:
+                    col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
+                    if len(memo) < 1_000_000:
+                        memo[token] = col
+                    found.add(col)
+        found.discard(-1)
+        return found  # type: ignore[return-value]
 
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
         return self._column(col)[0]
 
+    def local_postings(self, columns: Iterable[int], rows: Iterable[int]) -> dict[int, list[int]]:
+        """Per column, its rows that fall in the articles of ``rows`` (ascending,
+        as a list for ``bisect``). Whatever is asked of a column about a row and
+        its article (is the row there, is the article's first row, is any of its
+        rows) has the same answer here as on the full postings."""
+        wanted = np.fromiter(rows, dtype=np.int64)
+        spans = sorted(map(self.article_rows, np.unique(self.refs.article[wanted]).tolist()))
+        los = np.array([lo for lo, _ in spans], dtype=np.int64)
+        his = np.array([hi for _, hi in spans], dtype=np.int64)
+        out: dict[int, list[int]] = {}
+        for col in columns:
+            if col in out:
+                continue
+            found = self.postings(col)
+            starts = np.searchsorted(found, los)
+            counts = np.searchsorted(found, his) - starts
+            total = int(counts.sum())
+            if not total:
+                out[col] = []
+                continue
+            # The positions starts[i] .. starts[i] + counts[i] - 1, for every span.
+            skip = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            out[col] = found[skip + np.arange(total)].tolist()
+        return out
+
     def weight(self, row: int, col: int) -> float:
         """A paragraph's idf-free weight for a term (0 when absent)."""
         rows, data = self._column(col)
-        at = int(np.searchsorted(rows, row))
+        at = int(rows.searchsorted(row))
         return float(data[at]) if at < rows.shape[0] and rows[at] == row else 0.0
 
     def score(self, weights: dict[int, float]) -> tuple[IntArray, FloatArray]:
@@ -425,6 +457,77 @@ class Index:
             acc[touched] = 0.0
             seen[touched] = False
         return touched.astype(np.int64), scores
+
+    def best(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best (row, score) pairs of ``score(weights)``, best first
+        (ties by row): exactly ``top_k`` over every touched row, without adding
+        up the long postings of common terms row by row when that cannot change
+        the result. Rows holding a rarer term get their full score (the common
+        terms' shares looked up and added in the order of ``weights``, as
+        ``score`` adds them). Rows holding only common terms: with one common
+        term, each scores its share alone, so only its k best can place; with
+        several, none can place when even the sum of their largest shares is
+        below the k-th best of the other rows (else every row is scored)."""
+        cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
+        total = sum(self._column(c)[0].size for c, _ in cols)
+        long = {c for c, _ in cols if self._column(c)[0].size >= LONG_POSTINGS}
+        short = [c for c, _ in cols if c not in long]
+        short_size = total - sum(self._column(c)[0].size for c in long)
+        if not long or not short or total < 4 * short_size:
+            return self._best_of_all(weights, k)
+        few_rows = np.unique(np.concatenate([self._column(c)[0] for c in short]))
+        few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
+        shares: dict[int, npt.NDArray[np.float64]] = {}
+        at_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = {}
+        bound = 0.0
+        for col, w in weights.items():
+            col_rows, data = self._column(col)
+            if not col_rows.size:
+                continue
+            factor = w * float(self.idf[col]) / self.max_idf
+            if col in long:
+                at = np.minimum(np.searchsorted(col_rows, few_rows), col_rows.shape[0] - 1)
+                held = col_rows[at] == few_rows
+                few_scores[held] += np.multiply(data[at[held]], factor, dtype=np.float64)
+                at_of[col] = (at, held)
+                if len(long) == 1:
+                    shares[col] = np.multiply(data, factor, dtype=np.float64)
+                else:  # rounding keeps order: no share exceeds the largest weight's
+                    bound += float(np.multiply(self._largest(col), factor, dtype=np.float64))
+            else:
+                few_scores[np.searchsorted(few_rows, col_rows)] += np.multiply(
+                    data, factor, dtype=np.float64
+                )
+        if len(long) > 1:
+            if few_rows.shape[0] < k:
+                return self._best_of_all(weights, k)
+            kth = float(few_scores[top_k(few_scores, k)[-1]])
+            if not bound < kth:
+                return self._best_of_all(weights, k)
+            return [(int(few_rows[p]), float(few_scores[p])) for p in top_k(few_scores, k).tolist()]
+        (big,) = long
+        big_rows = self._column(big)[0]
+        alone = shares[big].copy()
+        at, held = at_of[big]
+        alone[at[held]] = -np.inf
+        keep = top_k(alone, k)
+        keep = keep[np.isfinite(alone[keep])]
+        rows = np.concatenate((few_rows.astype(np.int64), big_rows[keep].astype(np.int64)))
+        scores = np.concatenate((few_scores, alone[keep]))
+        order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
+        rows, scores = rows[order], scores[order]
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+
+    def _largest(self, col: int) -> np.float32:
+        """A column's largest weight (remembered: common terms recur)."""
+        found = self._largest_weight.get(col)
+        if found is None:
+            found = self._largest_weight[col] = self._column(col)[1].max()
+        return found
+
+    def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        rows, scores = self.score(weights)
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
 
     # -- building ----------------------------------------------------------
 
@@ -652,11 +755,17 @@ def _confirm(
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:
-    """Positions of the k highest scores, best first; ties keep corpus order."""
+    """Positions of the k highest scores, best first; ties keep corpus order,
+    at the k-th place too (the lowest positions among equal scores win)."""
     n = scores.shape[0]
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    if k < n:
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        above = np.flatnonzero(scores > kth)
+        part = np.concatenate((above, np.flatnonzero(scores == kth)[: k - above.shape[0]]))
+    else:
+        part = np.arange(n)
     # lexsort: last key is primary -> by score desc, then position asc.
     order = np.lexsort((part, -scores[part]))
     return part[order].astype(np.int64)
