@@ -286,6 +286,7 @@ class Index:
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
         vocabulary: Mapping[str, int] | None = None,
+        tokens: Mapping[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
@@ -326,6 +327,8 @@ class Index:
         np.cumsum(counts, out=starts[1:])
         self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
+        # Token -> column of every distinct token the build met (main segment).
+        self.tokens = tokens
         self._largest_weight: dict[int, np.float32] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
@@ -371,15 +374,20 @@ class Index:
 
     def term_columns(self, text: str) -> set[int]:
         """The columns of the index terms in ``text`` (terms the index lacks
-        are left out); each distinct token is analysed once per index."""
+        are left out); each distinct token is looked up in the build's token
+        table, or analysed when it lacks it, once per index."""
         memo = self._token_columns
         tokens = self.analyzer.tokens(text)
         found: set[int | None] = set(map(memo.get, tokens))
-        if None in found:  # tokens not met before: analysed once
+        if None in found:  # tokens not met before
             found.discard(None)
+            built = self.tokens
             for token in tokens:
                 if token not in memo:
-                    col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
+                    col = built.get(token) if built is not None else None
+                    if col is None:
+                        word = self.analyzer.unclitic(token)
+                        col = self.vocabulary.get(self.analyzer.stem(word), -1)
                     if len(memo) < 1_000_000:
                         memo[token] = col
                     found.add(col)
@@ -567,6 +575,7 @@ class Index:
                 frozenset(analyzer.document_terms(article_context_text(a))) for a in corpus.articles
             ],
             analyzer=analyzer,
+            tokens=term_ids,
         )
 
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
@@ -649,6 +658,7 @@ class Index:
             delta=parts.postings,
             analyzer=self.analyzer,
             vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
+            tokens=self.tokens,
         )
         extended.base = self
         extended.parts = parts
