@@ -160,9 +160,10 @@ def evidence(
             if at < len(rows) and rows[at] == row:
                 here = True
                 break
-            if index.terms[col] in context or (first < len(rows) and rows[first] == lo):
+            in_context = index.term(col) in context
+            if in_context or (first < len(rows) and rows[first] == lo):
                 in_lead = True
-            in_article = in_article or end > first or index.terms[col] in context
+            in_article = in_article or end > first or in_context
         share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
         shares.append(share)
         if here and group.word == plan.focus:

@@ -330,6 +330,7 @@ class Index:
         # Token -> column of every distinct token the build met (main segment).
         self.tokens = tokens
         self._largest_weight: dict[int, np.float32] = {}
+        self._term_memo: dict[int, str] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -348,6 +349,16 @@ class Index:
     def text(self, row: int) -> str:
         refs = self.refs
         return self.corpus.paragraph(refs.article.item(row), refs.number.item(row))
+
+    def term(self, col: int) -> str:
+        """A column's term (remembered: a question's terms are read once per
+        candidate paragraph)."""
+        found = self._term_memo.get(col)
+        if found is None:
+            if len(self._term_memo) >= 100_000:
+                self._term_memo.clear()
+            found = self._term_memo[col] = self.terms[col]
+        return found
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from retrieval.columns import Strings
 
 # Letters a-z get a count each; every other character shares one.
 _CLASSES = 27
@@ -32,21 +35,41 @@ class _Letter:
     def __init__(self, words: Sequence[str], lo: int) -> None:
         if not words:
             words = [""]  # one empty word, never a candidate (not alphabetic)
-        n = len(words)
         # One pass in numpy over the words joined by newlines (never in a word).
         joined = np.frombuffer("\n".join(words).encode("utf-32-le"), dtype=np.uint32)
         breaks = np.flatnonzero(joined == 10)
         lengths = np.diff(np.concatenate(([-1], breaks, [joined.shape[0]]))) - 1
-        codes = np.delete(joined, breaks)
+        self._fill(np.delete(joined, breaks), lengths, lo, words.__getitem__)
+
+    @classmethod
+    def from_ascii(
+        cls, codes: npt.NDArray[np.uint8], lengths: npt.NDArray[np.int64], lo: int
+    ) -> _Letter:
+        """The same from a saved column's bytes, when every word is ASCII
+        (one byte a character: nothing to decode)."""
+        letter = cls.__new__(cls)
+        letter._fill(codes, lengths, lo, None)
+        return letter
+
+    def _fill(
+        self,
+        codes: npt.NDArray[np.integer[Any]],
+        lengths: npt.NDArray[np.int64],
+        lo: int,
+        word: Callable[[int], str] | None,
+    ) -> None:
+        n = lengths.shape[0]
         classes = codes.astype(np.int64) - ord("a")
         other = (classes < 0) | (classes >= _CLASSES - 1)
         classes[other] = _CLASSES - 1
         owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
         counts = np.bincount(owner * _CLASSES + classes, minlength=n * _CLASSES)
-        # A word of a-z only is alphabetic; str.isalpha decides the others.
+        # A word of a-z only is alphabetic; str.isalpha decides the others
+        # (an ASCII word with another character is not: words are case folded).
         alpha = (np.bincount(owner[other], minlength=n) == 0) & (lengths > 0)
-        for i in np.flatnonzero(~alpha).tolist():
-            alpha[i] = words[i].isalpha()
+        if word is not None:
+            for i in np.flatnonzero(~alpha).tolist():
+                alpha[i] = word(i).isalpha()
         keep = np.flatnonzero(alpha)
         order = keep[np.argsort(lengths[keep], kind="stable")]
         self.rows = order + lo  # positions in the whole word list
@@ -55,6 +78,18 @@ class _Letter:
         self.masks = (self.counts > 0).astype(np.uint32) @ _BITS
         # bounds[k]: the first of the words with length >= k.
         self.bounds = np.searchsorted(lengths[order], np.arange(int(lengths.max(initial=0)) + 2))
+
+
+def _letter(words: Sequence[str], lo: int, hi: int) -> _Letter:
+    """The table of ``words[lo:hi]``: from a saved column's bytes when they
+    are ASCII, else from the decoded words."""
+    if isinstance(words, Strings) and hi > lo:
+        cuts = words.offsets[lo : hi + 1]
+        raw = np.frombuffer(words.blob[int(cuts[0]) : int(cuts[-1])], dtype=np.uint8)
+        if not (raw >= 128).any():
+            return _Letter.from_ascii(raw, np.diff(cuts).astype(np.int64), lo)
+        return _Letter(words.span(lo, hi), lo)
+    return _Letter(words[lo:hi], lo)
 
 
 def _counts(word: str) -> npt.NDArray[np.int16]:
@@ -98,7 +133,7 @@ class SortedWords:
             lo = bisect_left(self._words, first)
             # Every word starting with ``first`` sorts before first + U+10FFFF.
             hi = bisect_left(self._words, first + "\U0010ffff", lo)
-            letter = self._letters[first] = _Letter(self._words[lo:hi], lo)
+            letter = self._letters[first] = _letter(self._words, lo, hi)
         bounds = letter.bounds
         top = len(bounds) - 1
         start = int(bounds[min(max(len(word) - edits, 1), top)])
