@@ -38,6 +38,7 @@ from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
 from retrieval.text import sentence_spans
+from retrieval.verbatim import by_typed_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,19 +282,30 @@ def rank(
     evs = [evidence(index, row, plan, policy, cut, postings) for row, _ in pool]
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
+    tie: dict[int, float] = {}  # row -> its value without the TF-IDF part
     for (row, tfidf), ev in zip(pool, evs, strict=True):
         value = ev.coverage + policy.score_weight * tfidf
+        base = ev.coverage
         if local is not None:
             mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
+            base = (1 - policy.local_weight) * base + policy.local_weight * mass
         if plan.answer_type and holds_type(index, row, plan, ev):
             value *= 1.0 + policy.type_boost
+            base *= 1.0 + policy.type_boost
         if not ev.grounded or not ev.focus_here:
             value *= policy.ungrounded_factor
+            base *= policy.ungrounded_factor
         if boost is not None and index.refs[row].article == boost[0]:
             value *= 1.0 + boost[1]
+            base *= 1.0 + boost[1]
         candidates.append((-value, row, tfidf, ev))
+        tie[row] = base
     candidates.sort(key=lambda c: (c[0], c[1]))
+    # Candidates equal but for TF-IDF: the question's words as typed first.
+    candidates = by_typed_words(
+        candidates, lambda c: tie[c[1]], lambda c: index.text(c[1]), plan.words
+    )
     ranked: list[Ranked] = []
     shown: set[int] = set()
     for neg, row, tfidf, ev in candidates:

@@ -1,0 +1,58 @@
+"""A tie-break among candidates that hold the question equally well.
+
+Stemming makes "berlogika", "logikanya" and "logis" one term, which is what
+lets a question find a paragraph that words it differently. But when several
+candidate paragraphs hold the same words of the question (the same groups,
+in the paragraph or its article) and only their TF-IDF scores differ, the
+one that holds the question's words exactly as typed is the likelier target:
+in a big archive, common stems occur everywhere, and the typed forms ("the
+rarer surface forms") are what tell the paragraphs apart. So, within each
+set of candidates whose ranking value without the TF-IDF part is equal,
+those with more of the typed words (whole words, any case) come first; the
+positions that set holds in the ranking stay the same, and so does the order
+of everything else. The first candidate, the one an answer is grounded on
+and cites, is chosen by the ranking value alone and keeps its place: the
+tie-break orders the other results (the alternatives a reader is shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from retrieval.wordlist import whole_word_starts
+
+C = TypeVar("C")
+
+
+def typed_words_in(text: str, words: Sequence[str]) -> int:
+    """How many of ``words`` (lower case) ``text`` holds as whole words."""
+    return sum(1 for w in words if whole_word_starts(text, w))
+
+
+def by_typed_words(
+    ranked: list[C],
+    tie: Callable[[C], float],
+    text: Callable[[C], str],
+    words: Sequence[str],
+) -> list[C]:
+    """``ranked`` (best first) with each set of candidates after the first
+    sharing a ``tie`` value reordered by how many typed ``words`` their
+    ``text`` holds (more first; the earlier first among equals), in the
+    places the set holds."""
+    if len(ranked) < 3 or not words:
+        return ranked
+    places: dict[float, list[int]] = {}
+    for at in range(1, len(ranked)):
+        places.setdefault(tie(ranked[at]), []).append(at)
+    out = list(ranked)
+    for at_list in places.values():
+        if len(at_list) < 2:
+            continue
+        counts = [typed_words_in(text(ranked[at]), words) for at in at_list]
+        if len(set(counts)) < 2:
+            continue
+        order = sorted(range(len(at_list)), key=lambda i: (-counts[i], i))
+        for place, i in zip(at_list, order, strict=True):
+            out[place] = ranked[at_list[i]]
+    return out
