@@ -42,6 +42,9 @@ INDEX_FORMAT = 5
 # A term with at least this many postings, and 4 times those of the query's
 # other terms together, is not added up row by row (see ``Index.best``).
 LONG_POSTINGS = 20_000
+# top_k over at least this many times k scores first bounds the k-th best
+# from a sample.
+SAMPLED_TOP_K = 1_000
 # Paragraphs analysed per vectorised batch (bounds the build's extra memory).
 CHUNK = 20_000
 
@@ -781,6 +784,19 @@ def top_k(scores: FloatArray, k: int) -> IntArray:
     n = scores.shape[0]
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
+    if n >= SAMPLED_TOP_K * k:
+        # The k-th best of every 16th score is at most the k-th best of all:
+        # the scores at or above it hold the top k, ties at the cut included,
+        # and are few (one pass over all instead of a partition of all).
+        sample = scores[::16]
+        floor = sample[np.argpartition(-sample, k - 1)[k - 1]]
+        near = np.flatnonzero(scores >= floor)
+        return near[top_k(scores[near], k)] if near.shape[0] < n else _top_k_of_all(scores, k)
+    return _top_k_of_all(scores, k)
+
+
+def _top_k_of_all(scores: FloatArray, k: int) -> IntArray:
+    n = scores.shape[0]
     if k < n:
         kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
         above = np.flatnonzero(scores > kth)

@@ -91,3 +91,20 @@ def test_top_k_breaks_ties_at_the_cut_by_position() -> None:
     scores = np.array([1.0, 2.0, 0.5, 2.0, 2.0, 2.0, 0.0])
     assert top_k(scores, 2).tolist() == [1, 3]
     assert top_k(scores, 5).tolist() == [1, 3, 4, 5, 0]
+
+
+def test_top_k_of_many_scores_is_the_plain_order() -> None:
+    """Past ``SAMPLED_TOP_K`` x k scores, top_k bounds the k-th best from a
+    sample first: still the k best by score, ties by position, cut included."""
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        k = int(rng.choice([1, 10, 50]))
+        n = int(rng.integers(index_module.SAMPLED_TOP_K * k, 3 * index_module.SAMPLED_TOP_K * k))
+        levels = int(rng.choice([3, 50, 10_000]))  # many ties, some, few
+        scores = rng.integers(0, levels, n).astype(np.float64) / levels
+        if trial % 4 == 0:
+            scores[rng.random(n) < 0.5] = -np.inf
+        if trial % 5 == 0:
+            scores[rng.integers(0, n, 3 * k)] = scores.max()  # ties at the top
+        expected = sorted(range(n), key=lambda p: (-scores[p], p))[:k]
+        assert top_k(scores, k).tolist() == expected
