@@ -302,9 +302,12 @@ def rank(
         candidates.append((-value, row, tfidf, ev))
         tie[row] = base
     candidates.sort(key=lambda c: (c[0], c[1]))
-    # Candidates equal but for TF-IDF: the question's words as typed first.
+    # Candidates equal but for TF-IDF: the question's words as typed first
+    # (among the places the loop below can reach: k, plus one per candidate
+    # a duplicate of another may hide).
+    hidden = sum(any(o in tie for o in index.duplicates.get(r, ())) for r in tie)
     candidates = by_typed_words(
-        candidates, lambda c: tie[c[1]], lambda c: index.text(c[1]), plan.words
+        candidates, lambda c: tie[c[1]], lambda c: index.text(c[1]), plan.words, k + hidden
     )
     ranked: list[Ranked] = []
     shown: set[int] = set()

@@ -20,14 +20,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from retrieval.wordlist import whole_word_starts
+from retrieval.wordlist import _joins, whole_word_starts
 
 C = TypeVar("C")
 
 
 def typed_words_in(text: str, words: Sequence[str]) -> int:
     """How many of ``words`` (lower case) ``text`` holds as whole words."""
-    return sum(1 for w in words if whole_word_starts(text, w))
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return sum(1 for w in words if whole_word_starts(text, w))
+    return sum(1 for w in words if w and _has_whole(text, lowered, w))
+
+
+def _has_whole(text: str, lowered: str, word: str) -> bool:
+    """``whole_word_starts(text, word)`` is not empty (``lowered`` is
+    ``text.lower()``, of the same length)."""
+    size, end_of_text = len(word), len(text)
+    at = lowered.find(word)
+    while at >= 0:
+        end = at + size
+        if not (at and _joins(text[at - 1])) and not (end < end_of_text and _joins(text[end])):
+            return True
+        at = lowered.find(word, at + 1)
+    return False
 
 
 def by_typed_words(
@@ -35,11 +51,13 @@ def by_typed_words(
     tie: Callable[[C], float],
     text: Callable[[C], str],
     words: Sequence[str],
+    shown: int | None = None,
 ) -> list[C]:
     """``ranked`` (best first) with each set of candidates after the first
     sharing a ``tie`` value reordered by how many typed ``words`` their
     ``text`` holds (more first; the earlier first among equals), in the
-    places the set holds."""
+    places the set holds. With ``shown``, only sets with a member among the
+    first ``shown`` places are looked at (the others are never read)."""
     if len(ranked) < 3 or not words:
         return ranked
     places: dict[float, list[int]] = {}
@@ -47,7 +65,7 @@ def by_typed_words(
         places.setdefault(tie(ranked[at]), []).append(at)
     out = list(ranked)
     for at_list in places.values():
-        if len(at_list) < 2:
+        if len(at_list) < 2 or (shown is not None and at_list[0] >= shown):
             continue
         counts = [typed_words_in(text(ranked[at]), words) for at in at_list]
         if len(set(counts)) < 2:
