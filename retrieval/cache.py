@@ -42,7 +42,7 @@ from retrieval.columns import ColumnError, SortedLookup, Strings, sorted_order, 
 from retrieval.index import INDEX_FORMAT, DeltaParts, Index, IndexSettings, Postings, Refs
 from retrieval.models import Corpus
 from retrieval.tables import SavedArticles, write_articles
-from retrieval.token_columns import open_token_columns, write_token_columns
+from retrieval.token_columns import open_word_columns, write_word_columns
 
 # Modules whose code turns raw files into cleaned articles: a change to any
 # of them (or to their data files) makes every cached corpus stale.
@@ -240,9 +240,9 @@ def save(index: Index, folder: Path, files: Files | None = None) -> Path:
         folders = write_articles(tmp, articles)
         write_strings(tmp / "terms", index.terms)
         write_strings(tmp / "surface", index.surface)
-        write_strings(tmp / "stems", [index.analyzer.stem(w) for w in index.surface])
-        if index.tokens is not None:
-            write_token_columns(tmp, index.tokens)
+        stems = [index.analyzer.stem(w) for w in index.surface]
+        write_strings(tmp / "stems", stems)
+        write_word_columns(tmp, stems, index.vocabulary)
         context_terms = sorted(set().union(*index.article_context)) if articles else []
         where = {t: i for i, t in enumerate(context_terms)}
         write_strings(tmp / "context_terms", context_terms)
@@ -450,7 +450,7 @@ def _load_main(path: Path, fingerprint: str, settings: IndexSettings) -> Index:
         article_context=context,
         analyzer=analyzer,
         vocabulary=SortedLookup(terms, order),
-        tokens=open_token_columns(path),
+        words=open_word_columns(path, surface),
     )
 
 

@@ -289,7 +289,7 @@ class Index:
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
         vocabulary: Mapping[str, int] | None = None,
-        tokens: Mapping[str, int] | None = None,
+        words: Mapping[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
@@ -330,8 +330,8 @@ class Index:
         np.cumsum(counts, out=starts[1:])
         self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
-        # Token -> column of every distinct token the build met (main segment).
-        self.tokens = tokens
+        # Surface word -> column of every word of the main segment (saved).
+        self.words = words
         self._largest_weight: dict[int, np.float32] = {}
         self._term_memo: dict[int, str] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
@@ -388,19 +388,19 @@ class Index:
 
     def term_columns(self, text: str) -> set[int]:
         """The columns of the index terms in ``text`` (terms the index lacks
-        are left out); each distinct token is looked up in the build's token
-        table, or analysed when it lacks it, once per index."""
+        are left out); each distinct token is looked up once per index: its
+        word in the saved word table, or analysed when the table lacks it."""
         memo = self._token_columns
         tokens = self.analyzer.tokens(text)
         found: set[int | None] = set(map(memo.get, tokens))
         if None in found:  # tokens not met before
             found.discard(None)
-            built = self.tokens
+            saved, unclitic = self.words, self.analyzer.unclitic
             for token in tokens:
                 if token not in memo:
-                    col = built.get(token) if built is not None else None
+                    word = unclitic(token)
+                    col = saved.get(word) if saved is not None else None
                     if col is None:
-                        word = self.analyzer.unclitic(token)
                         col = self.vocabulary.get(self.analyzer.stem(word), -1)
                     if len(memo) < 1_000_000:
                         memo[token] = col
@@ -589,7 +589,6 @@ class Index:
                 frozenset(analyzer.document_terms(article_context_text(a))) for a in corpus.articles
             ],
             analyzer=analyzer,
-            tokens=term_ids,
         )
 
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
@@ -672,7 +671,7 @@ class Index:
             delta=parts.postings,
             analyzer=self.analyzer,
             vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
-            tokens=self.tokens,
+            words=self.words,
         )
         extended.base = self
         extended.parts = parts

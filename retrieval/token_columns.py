@@ -1,45 +1,43 @@
-"""Every distinct token of the indexed paragraphs -> its term column, saved.
+"""Every surface word of the indexed paragraphs -> its term column, saved.
 
-The build analyses each distinct token once (clitic, stem, column). Saving
-that table with the index lets the query side (the highlight) find the
-columns of a paragraph's words without analysing them again: a look-up in a
-sorted, memory-mapped column of tokens (``retrieval.columns``) instead of
-clitic stripping, a stem look-up and a vocabulary look-up per new word.
-The table holds what the build computed, so a token found in it gets
-exactly the column the analysis would give; a token it lacks (one of a
-delta segment, or a sentence's token that the whole paragraph did not
-yield) is analysed as before.
+A saved index holds its surface words (tokens without their clitic, sorted)
+and their stems. Saving each word's term column beside them (one int32 per
+word) lets the query side (the highlight) find the columns of a paragraph's
+words without analysing them again: a look-up in the memory-mapped, sorted
+word column (``retrieval.columns``) instead of a bisection over the stems and
+then over the vocabulary for every word it has not met. The table holds what
+the build computed, so a word found in it gets exactly the column the
+analysis gives; a word it lacks (one of a delta segment) is analysed as
+before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from retrieval.columns import ColumnError, SortedLookup, Strings, view_ints, write_strings
+from retrieval.columns import ColumnError, SortedLookup, Strings, view_ints
 
-TOKENS = "tokens"
-TOKEN_TERMS = "token_terms.npy"
-
-
-def write_token_columns(folder: Path, tokens: Mapping[str, int]) -> None:
-    """Save ``tokens`` (token -> term column) into an index folder."""
-    ordered = sorted(tokens)
-    write_strings(folder / TOKENS, ordered)
-    columns = np.fromiter((tokens[t] for t in ordered), dtype=np.int32, count=len(ordered))
-    np.save(folder / TOKEN_TERMS, columns, allow_pickle=False)
+WORD_TERMS = "surface_terms.npy"
 
 
-class TokenColumns(Mapping[str, int]):
-    """A saved token -> term column table, opened memory-mapped."""
+def write_word_columns(folder: Path, stems: Sequence[str], vocabulary: Mapping[str, int]) -> None:
+    """Save the column of each surface word (``stems``: their stems, in the
+    saved word column's order) into an index folder."""
+    columns = np.fromiter((vocabulary[s] for s in stems), dtype=np.int32, count=len(stems))
+    np.save(folder / WORD_TERMS, columns, allow_pickle=False)
 
-    def __init__(self, strings: Strings, columns: np.ndarray[Any, Any]) -> None:
-        if columns.shape != (len(strings),):
-            raise ColumnError("token columns are inconsistent")
-        self._lookup = SortedLookup(strings, np.arange(len(strings), dtype=np.int64))
+
+class WordColumns(Mapping[str, int]):
+    """A saved surface word -> term column table, opened memory-mapped."""
+
+    def __init__(self, words: Strings, columns: np.ndarray[Any, Any]) -> None:
+        if columns.shape != (len(words),):
+            raise ColumnError("word columns are inconsistent")
+        self._lookup = SortedLookup(words, np.arange(len(words), dtype=np.int64))
         self._columns = view_ints(columns)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -62,10 +60,11 @@ class TokenColumns(Mapping[str, int]):
         return iter(self._lookup)
 
 
-def open_token_columns(folder: Path) -> TokenColumns | None:
-    """The table saved in ``folder``; None when the index has none (an index
-    saved without it still loads: its highlight analyses words as before)."""
-    if not (folder / TOKEN_TERMS).is_file():
+def open_word_columns(folder: Path, words: Strings) -> WordColumns | None:
+    """The table saved in ``folder`` over its saved ``words``; None when the
+    index has none (an index saved without it still loads: its highlight
+    analyses words as before)."""
+    if not (folder / WORD_TERMS).is_file():
         return None
-    columns = np.load(folder / TOKEN_TERMS, mmap_mode="r", allow_pickle=False)
-    return TokenColumns(Strings(folder / TOKENS), columns.view(np.ndarray))
+    columns = np.load(folder / WORD_TERMS, mmap_mode="r", allow_pickle=False)
+    return WordColumns(words, columns.view(np.ndarray))

@@ -1,4 +1,4 @@
-"""The build's token -> term table, saved with the index, gives the highlight
+"""The word -> term column table saved with the index gives the highlight
 exactly the columns a fresh analysis gives; an index saved without it still
 loads and highlights the same. The typed-words tie-break keeps the first
 result and reorders only candidates that are equal but for TF-IDF."""
@@ -11,48 +11,47 @@ from retrieval import cache
 from retrieval.answer import highlight
 from retrieval.index import Index, IndexSettings
 from retrieval.text import sentence_spans
-from retrieval.token_columns import TOKEN_TERMS, TokenColumns
+from retrieval.token_columns import WORD_TERMS, WordColumns
 from retrieval.verbatim import by_typed_words, typed_words_in
 from tests.retrieval_helpers import seeds_retriever
 from tests.test_query_speed import QUESTIONS
 
 
 def _saved(tmp_path: Path) -> tuple[Index, Index]:
-    """The seeds index saved and loaded twice: with its token table, and
+    """The seeds index saved and loaded twice: with its word table, and
     with the table's files removed (an index saved before it existed)."""
     built = Index.build(seeds_retriever().corpus, fingerprint="tokens-test")
     cache.save(built, tmp_path)
     with_table = cache.load(tmp_path, "tokens-test", IndexSettings())
-    for path in cache.cache_path(tmp_path, "tokens-test").glob("token*"):
-        path.unlink()
+    (cache.cache_path(tmp_path, "tokens-test") / WORD_TERMS).unlink()
     without = cache.load(tmp_path, "tokens-test", IndexSettings())
     return with_table, without
 
 
 def test_the_saved_table_gives_the_columns_of_the_analysis(tmp_path: Path) -> None:
     with_table, without = _saved(tmp_path)
-    assert isinstance(with_table.tokens, TokenColumns)
-    assert without.tokens is None
+    assert isinstance(with_table.words, WordColumns)
+    assert without.words is None
     analyzer = with_table.analyzer
-    tokens: set[str] = set()
+    words: set[str] = set()
     for row in range(len(with_table)):
         text = with_table.text(row)
         for token in analyzer.tokens(text):
-            # Every token of every paragraph is in the table, with the
+            # Every word of every paragraph is in the table, with the
             # column its analysis gives.
-            word = analyzer.stem(analyzer.unclitic(token))
-            assert with_table.tokens[token] == with_table.vocabulary[word]
-            tokens.add(token)
+            word = analyzer.unclitic(token)
+            assert with_table.words[word] == with_table.vocabulary[analyzer.stem(word)]
+            words.add(word)
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             assert with_table.term_columns(sentence) == without.term_columns(sentence)
     # ...and nothing else.
-    assert sorted(with_table.tokens) == sorted(tokens)
+    assert sorted(with_table.words) == sorted(words)
 
 
 def test_highlights_are_the_same_with_or_without_the_table(tmp_path: Path) -> None:
     with_table, without = _saved(tmp_path)
-    assert not (cache.cache_path(tmp_path, "tokens-test") / TOKEN_TERMS).exists()
+    assert not (cache.cache_path(tmp_path, "tokens-test") / WORD_TERMS).exists()
     retriever = seeds_retriever()
     several = 0
     for question in QUESTIONS:
