@@ -450,7 +450,7 @@ def _load_main(path: Path, fingerprint: str, settings: IndexSettings) -> Index:
         article_context=context,
         analyzer=analyzer,
         vocabulary=SortedLookup(terms, order),
-        words=open_word_columns(path, surface),
+        word_columns=open_word_columns(path, surface),
     )
 
 

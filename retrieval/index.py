@@ -289,7 +289,7 @@ class Index:
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
         vocabulary: Mapping[str, int] | None = None,
-        words: Mapping[str, int] | None = None,
+        word_columns: Mapping[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
@@ -331,7 +331,7 @@ class Index:
         self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
         # Surface word -> column of every word of the main segment (saved).
-        self.words = words
+        self.word_columns = word_columns
         self._largest_weight: dict[int, np.float32] = {}
         self._term_memo: dict[int, str] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
@@ -395,7 +395,7 @@ class Index:
         found: set[int | None] = set(map(memo.get, tokens))
         if None in found:  # tokens not met before
             found.discard(None)
-            saved, unclitic = self.words, self.analyzer.unclitic
+            saved, unclitic = self.word_columns, self.analyzer.unclitic
             for token in tokens:
                 if token not in memo:
                     word = unclitic(token)
@@ -671,7 +671,7 @@ class Index:
             delta=parts.postings,
             analyzer=self.analyzer,
             vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
-            words=self.words,
+            word_columns=self.word_columns,
         )
         extended.base = self
         extended.parts = parts

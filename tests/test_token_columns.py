@@ -30,8 +30,8 @@ def _saved(tmp_path: Path) -> tuple[Index, Index]:
 
 def test_the_saved_table_gives_the_columns_of_the_analysis(tmp_path: Path) -> None:
     with_table, without = _saved(tmp_path)
-    assert isinstance(with_table.words, WordColumns)
-    assert without.words is None
+    assert isinstance(with_table.word_columns, WordColumns)
+    assert without.word_columns is None
     analyzer = with_table.analyzer
     words: set[str] = set()
     for row in range(len(with_table)):
@@ -40,13 +40,13 @@ def test_the_saved_table_gives_the_columns_of_the_analysis(tmp_path: Path) -> No
             # Every word of every paragraph is in the table, with the
             # column its analysis gives.
             word = analyzer.unclitic(token)
-            assert with_table.words[word] == with_table.vocabulary[analyzer.stem(word)]
+            assert with_table.word_columns[word] == with_table.vocabulary[analyzer.stem(word)]
             words.add(word)
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             assert with_table.term_columns(sentence) == without.term_columns(sentence)
     # ...and nothing else.
-    assert sorted(with_table.words) == sorted(words)
+    assert sorted(with_table.word_columns) == sorted(words)
 
 
 def test_highlights_are_the_same_with_or_without_the_table(tmp_path: Path) -> None:
