@@ -43,6 +43,7 @@ from typing import Any, Protocol
 from unittest import mock
 
 import numpy as np
+import psutil
 from telegram.ext import AIORateLimiter
 
 from tests.botapi_standin import BotApiStandIn, JSONDict
@@ -81,6 +82,9 @@ class Pass:
     seconds: float
     latencies_ms: list[float]
     error: str | None = None
+    bot_cpu_s: float = 0.0  # CPU seconds of the bot process during the measured questions
+    standin_cpu_s: float = 0.0  # of this process: the stand-in and the load generator
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before, after
 
     def figures(self) -> dict[str, Any]:
         lat = np.asarray(self.latencies_ms or [np.nan])
@@ -93,6 +97,10 @@ class Pass:
             "p50_ms": round(float(np.percentile(lat, 50)), 1),
             "p99_ms": round(float(np.percentile(lat, 99)), 1),
             "max_ms": round(float(np.max(lat)), 1),
+            "bot_cpu_ms_per_q": round(1000 * self.bot_cpu_s / max(self.answered, 1), 2),
+            "standin_cpu_ms_per_q": round(1000 * self.standin_cpu_s / max(self.answered, 1), 2),
+            "load_before": round(self.load[0], 2),
+            "load_after": round(self.load[1], 2),
             "error": self.error,
         }
 
@@ -203,11 +211,18 @@ def run_pass(
                     timeout=timeout,
                 )
                 _drain(standin.replies)
+            load_before = os.getloadavg()[0]
+            bot_cpu, own_cpu = _cpu_seconds(child.pid), _cpu_seconds(os.getpid())
             answered, seconds, latencies, error = drive(
                 standin, questions, n, concurrency=concurrency, chats=chats, timeout=timeout
             )
+            bot_cpu = _cpu_seconds(child.pid) - bot_cpu
+            own_cpu = _cpu_seconds(os.getpid()) - own_cpu
+            load = (load_before, os.getloadavg()[0])
         except AssertionError:
             answered, seconds, latencies = 0, 0.0, []
+            bot_cpu = own_cpu = 0.0
+            load = (0.0, 0.0)
             error = "the bot did not start (no setMyCommands)"
         finally:
             child.send_signal(signal.SIGTERM)
@@ -220,7 +235,13 @@ def run_pass(
     failed = [c for c in standin.errors() if c.method.lower() != "getupdates"]
     if failed and error is None:
         error = f"{len(failed)} Bot API errors, e.g. {failed[0].method}: {failed[0].error}"
-    return Pass(limiter, n, answered, seconds, latencies, error)
+    return Pass(limiter, n, answered, seconds, latencies, error, bot_cpu, own_cpu, load)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process (all its threads) has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def serve(limiter: str) -> int:
@@ -242,18 +263,24 @@ def serve(limiter: str) -> int:
 
 def table(passes: Sequence[dict[str, Any]], concurrency: int) -> str:
     lines = [
-        "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms "
+        "| bot CPU ms/q | stand-in CPU ms/q | load 1 min |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in passes:
         lines.append(
             f"| {p['rate_limiter']} | {p['questions']:,} | {p['answered']:,} | {p['seconds']} "
-            f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} |"
+            f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} "
+            f"| {p['bot_cpu_ms_per_q']} | {p['standin_cpu_ms_per_q']} "
+            f"| {p['load_before']} -> {p['load_after']} |"
             + (f" {p['error']}" if p["error"] else "")
         )
     lines.append(
         f"\nClosed loop, {concurrency} questions open at a time from distinct private chats; "
-        "latency = update queued at the stand-in -> the bot's reply received."
+        "latency = update queued at the stand-in -> the bot's reply received. CPU: "
+        "user + system seconds of the bot process, and of the process running the stand-in "
+        "and the load generator, per answered question; load: the machine's 1-minute load "
+        f"average before and after the pass ({os.cpu_count()} cores)."
     )
     return "\n".join(lines) + "\n"
 
