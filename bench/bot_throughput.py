@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import queue
 import signal
@@ -85,6 +84,7 @@ class Pass:
     bot_cpu_s: float = 0.0  # CPU seconds of the bot process during the measured questions
     standin_cpu_s: float = 0.0  # of this process: the stand-in and the load generator
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before, after
+    log_lines: int = 0  # lines the bot logged (at INFO) in the whole pass, start-up included
 
     def figures(self) -> dict[str, Any]:
         lat = np.asarray(self.latencies_ms or [np.nan])
@@ -101,6 +101,7 @@ class Pass:
             "standin_cpu_ms_per_q": round(1000 * self.standin_cpu_s / max(self.answered, 1), 2),
             "load_before": round(self.load[0], 2),
             "load_after": round(self.load[1], 2),
+            "bot_log_lines": self.log_lines,
             "error": self.error,
         }
 
@@ -195,10 +196,14 @@ def run_pass(
             "QUERY_LOG_SECRET": "bench-secret",
             "SEEDS_DIR": str(seeds),
             "INDEX_CACHE_DIR": str(cache_dir),
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",  # production's default: no line per question
         }
         cmd = [sys.executable, "-m", "bench.bot_throughput", "--serve", limiter]
-        child = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True)
+        log_path = Path(tmp) / "bot.log"
+        log_file = log_path.open("wb")
+        child = subprocess.Popen(
+            cmd, cwd=REPO, env=env, start_new_session=True, stderr=log_file, stdout=log_file
+        )
         try:
             standin.wait_for_sync("setMyCommands", timeout=min(timeout, 300))
             if warmup:
@@ -232,10 +237,16 @@ def run_pass(
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
             standin.stop()
+            log_file.close()
+            log_lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     failed = [c for c in standin.errors() if c.method.lower() != "getupdates"]
     if failed and error is None:
         error = f"{len(failed)} Bot API errors, e.g. {failed[0].method}: {failed[0].error}"
-    return Pass(limiter, n, answered, seconds, latencies, error, bot_cpu, own_cpu, load)
+    if error is not None and log_lines:
+        error += f" (bot log: {log_lines[-1][:200]})"
+    return Pass(
+        limiter, n, answered, seconds, latencies, error, bot_cpu, own_cpu, load, len(log_lines)
+    )
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -248,9 +259,10 @@ def serve(limiter: str) -> int:
     """The child: the production Application, polling the stand-in."""
     import bot.app
     from bot.config import load_settings
+    from bot.logsetup import setup_logging
 
-    logging.basicConfig(level=logging.WARNING)
     settings = load_settings(os.environ, env_file=None)
+    setup_logging(settings.log_level, settings.secret_values)  # as `tanyaberita run` does
     if limiter == "production":
         app = bot.app.build_application(settings)
     else:
@@ -264,15 +276,15 @@ def serve(limiter: str) -> int:
 def table(passes: Sequence[dict[str, Any]], concurrency: int) -> str:
     lines = [
         "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms "
-        "| bot CPU ms/q | stand-in CPU ms/q | load 1 min |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| bot CPU ms/q | stand-in CPU ms/q | load 1 min | bot log lines |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in passes:
         lines.append(
             f"| {p['rate_limiter']} | {p['questions']:,} | {p['answered']:,} | {p['seconds']} "
             f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} "
             f"| {p['bot_cpu_ms_per_q']} | {p['standin_cpu_ms_per_q']} "
-            f"| {p['load_before']} -> {p['load_after']} |"
+            f"| {p['load_before']} -> {p['load_after']} | {p['bot_log_lines']} |"
             + (f" {p['error']}" if p["error"] else "")
         )
     lines.append(
