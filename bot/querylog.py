@@ -521,6 +521,7 @@ class QueryLog:
         self._retry_task: asyncio.Task[None] | None = None
         self._incoming: list[_Incoming] = []  # recorded rows waiting for the next commit
         self._flusher: asyncio.Task[None] | None = None
+        self._last_written: asyncio.Future[int | None] | None = None  # newest recorded row
         self._failing = False  # a write failed and queued rows wait
         self.dropped = 0  # rows lost because the queue was full
 
@@ -635,6 +636,7 @@ class QueryLog:
         loop = asyncio.get_running_loop()
         written: asyncio.Future[int | None] = loop.create_future()
         self._incoming.append(_Incoming(params, written, rec.command))
+        self._last_written = written
         if self._flusher is None or self._flusher.done():
             self._flusher = loop.create_task(self._flush_incoming())
         # A cancelled caller does not cancel the write: the row is logged regardless.
@@ -646,7 +648,13 @@ class QueryLog:
             async with self._write_lock:
                 batch = list(self._incoming)
                 self._incoming.clear()
-                await self._write_batch(batch)
+                try:
+                    await self._write_batch(batch)
+                except Exception:
+                    logger.exception("query log: could not record %d rows", len(batch))
+                finally:
+                    for item in batch:  # nobody waits forever, whatever happened
+                        item.resolve(None)
 
     async def _write_batch(self, batch: list[_Incoming]) -> None:
         """Commit ``batch`` and resolve each row's future with its id (None: queued or lost)."""
@@ -869,10 +877,11 @@ class QueryLog:
     async def _fetch(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
         if self._closed:
             raise QueryLogError("query log is closed")
-        flusher = self._flusher
-        if flusher is not None and not flusher.done():
-            # Reads see every row recorded before them (a timed-out read leaves it be).
-            await asyncio.shield(flusher)
+        last = self._last_written
+        if last is not None and not last.done():
+            # Reads see every row recorded before them (rows are settled in order; rows
+            # recorded later are not waited for, so a busy log never starves a read).
+            await asyncio.shield(last)
         if self._db is None:
             raise QueryLogError(f"query log {self._path} is not available")
         try:
