@@ -123,6 +123,16 @@ class Evidence:
     # Per group of the plan: 1.0 in the paragraph, context_weight in its
     # article, 0.0 nowhere (for ranking against the other candidates).
     shares: tuple[float, ...] = ()
+    # The same, as ranking reads them (see ``evidence``).
+    rank_shares: tuple[float, ...] = ()
+
+    def rank_coverage(self, plan: QueryPlan) -> float:
+        """``coverage`` with ``rank_shares`` in place of ``shares``."""
+        delta = sum(
+            g.weight * (r - s)
+            for g, r, s in zip(plan.groups, self.rank_shares, self.shares, strict=True)
+        )
+        return self.coverage + delta / (plan.total_mass or 1.0)
 
     @property
     def grounded(self) -> bool:
@@ -146,6 +156,7 @@ def evidence(
     missing_names: list[str] = []
     missing: list[str] = []
     shares: list[float] = []
+    rank_shares: list[float] = []
     name_units: set[int] = set()
     names: list[tuple[int, str, bool, bool, bool]] = []
     titles: set[str] = {g.word for g in plan.groups if g.title}
@@ -163,6 +174,12 @@ def evidence(
             in_article = in_article or end > first or index.terms[col] in context
         share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
         shares.append(share)
+        # For ranking, a word of the question's relation found only deep in
+        # the article is weaker evidence than a name found there: the article
+        # may be about the name, the paragraph must say the relation.
+        rank_shares.append(
+            share if here or group.name or in_lead or not in_article else policy.content_context
+        )
         if here and group.word == plan.focus:
             focus_here = True
         covered += group.weight * share
@@ -190,6 +207,11 @@ def evidence(
             missing_names += [word for _, word, *_ in unit]
         if not any(here or in_lead for _, _, here, in_lead, _ in telling):
             off_lead += [word for _, word, *_ in unit]
+    # A name of several words is in the paragraph when one of its words is
+    # ("Jenderal Zhang" for "Zhang Youxia").
+    for g, group in enumerate(plan.groups):
+        if group.name and group.unit in name_units:
+            rank_shares[g] = 1.0
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
@@ -206,6 +228,7 @@ def evidence(
         focus_here=focus_here,
         names_off_lead=(*plan.unknown_names, *off_lead),
         shares=tuple(shares),
+        rank_shares=tuple(rank_shares),
     )
 
 
@@ -236,7 +259,7 @@ def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
     n = len(evs)
     weights = []
     for g, group in enumerate(plan.groups):
-        holding = sum(ev.shares[g] == 1.0 for ev in evs)
+        holding = sum(ev.rank_shares[g] == 1.0 for ev in evs)
         weights.append(group.weight * (math.log((n + 1) / (holding + 1)) + 1.0))
     total = sum(weights) + plan.unknown_mass
     return [w / total for w in weights] if total else None
@@ -277,9 +300,9 @@ def rank(
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
     for (row, tfidf), ev in zip(pool, evs, strict=True):
-        value = ev.coverage + policy.score_weight * tfidf
+        value = ev.rank_coverage(plan) + policy.score_weight * tfidf
         if local is not None:
-            mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
+            mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
         if plan.answer_type and holds_type(index, row, plan, ev):
             value *= 1.0 + policy.type_boost
