@@ -6,8 +6,9 @@ import pytest
 
 from retrieval import Retriever
 from retrieval.dates import format_date
+from retrieval.models import Corpus
 from retrieval.qtype import expected_type, has_type
-from tests.retrieval_helpers import invented_retriever, seeds_retriever
+from tests.retrieval_helpers import _article, invented_retriever, seeds_retriever
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,33 @@ def test_when_the_lead_says_everything_asked_its_date_answers_kapan(retriever: R
     best = retriever.ask("Kapan Menteri Pertahanan China Li Shangfu bertemu Putin?").best
     assert best is not None and best.paragraph == 1
     assert "Li Shangfu" in best.text and best.source.published is not None
+
+
+def test_the_paragraph_that_says_the_relation_beats_one_that_repeats_the_names():
+    """A paragraph saying what was asked ("delegasinya datang untuk ...")
+    under a lead naming the subject beats paragraphs that name the subject
+    again but say the relation's words nowhere near: names ground a whole
+    article, the relation has to be in the paragraph."""
+    visit = _article(
+        1,
+        "Jenderal Zhang Youxia berkunjung ke Lumbira",
+        [
+            "Jenderal Zhang Youxia tiba di Lumbira pada Senin untuk kunjungan tiga hari.",
+            "Zhang bertemu Wali Kota Lumbira dan memuji pelabuhan baru Lumbira.",
+            "Ia menambahkan, delegasinya datang untuk menandatangani perjanjian pelabuhan.",
+            "Jenderal Zhang juga mengunjungi pasar ikan Lumbira bersama pejabat kota.",
+            "Delegasi itu membawa dua puluh orang, dan datang dengan kapal dari utara.",
+        ],
+    )
+    others = [
+        _article(
+            n,
+            f"Kabar pelabuhan {n}",
+            [f"Pelabuhan {n} ramai dikunjungi pedagang.", "Nelayan datang setiap pagi."],
+        )
+        for n in range(2, 8)
+    ]
+    retriever = Retriever.from_corpus(Corpus((visit, *others)))
+    answer = retriever.ask("Untuk apa delegasi Zhang datang ke Lumbira?")
+    assert answer.answered and answer.best is not None
+    assert "delegasinya datang untuk menandatangani" in answer.best.text
