@@ -80,6 +80,14 @@ class AnswerPolicy:
     ungrounded_factor: float = 0.5
     # How many TF-IDF candidates are re-ranked.
     pool: int = 50
+    # An answer must stand out from the question's own candidates: when at
+    # least ``rivals`` others rank within ``rival_margin`` of it holding the
+    # very same words of the question in the same places (paragraph, title
+    # or lead, article), the archive has the question's words but no answer
+    # to it in particular (a big corpus says "Persib" and "pertandingan" in
+    # many places alike), and the question is declined as "ambiguous".
+    rivals: int = 2
+    rival_margin: float = 0.1
     # Share of the ranking value read with weights local to the candidates
     # (see ``local_weights``) rather than the corpus's IDF.
     local_weight: float = 0.5
@@ -363,6 +371,20 @@ def make_hit(
     )
 
 
+def rivals(ranked: list[Ranked], policy: AnswerPolicy) -> int:
+    """How many candidates rank within ``rival_margin`` of the best one with
+    the very same evidence (each question word found in the same place),
+    when that evidence lacks a word of the question altogether (0 when the
+    best paragraph's article holds every word: many reports of one event)."""
+    top = ranked[0]
+    if all(share > 0.0 for share in top.evidence.rank_shares):
+        return 0
+    floor = (1.0 - policy.rival_margin) * top.value
+    return sum(
+        r.value >= floor and r.evidence.rank_shares == top.evidence.rank_shares for r in ranked[1:]
+    )
+
+
 def decide(
     best: Evidence, policy: AnswerPolicy, english: bool = False, focus: bool = False
 ) -> str | None:
@@ -413,13 +435,15 @@ def answer_plan(
         # "tahun 2023?": a time without a subject matches anything of that time.
         return Answer(query, False, (), reason="no-subject")
     cut = (stats or CorpusStats(index, policy)).content_idf
-    ranked = rank(index, plan, k, policy, cut, boost)
+    ranked = rank(index, plan, max(k, policy.rivals + 1), policy, cut, boost)
     weights = plan.weights
-    hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
+    hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked[:k])
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
     reason = decide(best, policy, plan.english, plan.focus is not None)
+    if reason is None and rivals(ranked, policy) >= policy.rivals:
+        reason = "ambiguous"
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.
