@@ -166,6 +166,10 @@ def evidence(
     shares: list[float] = []
     rank_shares: list[float] = []
     name_units: set[int] = set()
+    # Units with a word in the paragraph other than an ordinary word typed as
+    # part of a name ("Angkatan Laut", "Tembok Besar"): distinct names, which
+    # together are evidence in their own right.
+    telling_units: set[int] = set()
     names: list[tuple[int, str, bool, bool, bool]] = []
     titles: set[str] = {g.word for g in plan.groups if g.title}
     focus_here = plan.focus is None
@@ -197,6 +201,8 @@ def evidence(
             names.append((group.unit, group.word, here, in_lead, in_article))
             if here:
                 name_units.add(group.unit)
+                if not group.title:
+                    telling_units.add(group.unit)
         elif group.weight >= cut:
             content_total += group.weight
             # Content words elsewhere in a long article are as likely to be
@@ -232,7 +238,7 @@ def evidence(
         content=content_covered / content_total if content_total else 1.0,
         missing_names=(*plan.unknown_names, *missing_names),
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
-        names_here=len(name_units),
+        names_here=len(telling_units),
         focus_here=focus_here,
         names_off_lead=(*plan.unknown_names, *off_lead),
         shares=tuple(shares),
