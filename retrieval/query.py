@@ -253,10 +253,14 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
     return out
 
 
-def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
+def name_units(
+    vocab: Vocabulary, groups: list[Group], corrections: dict[str, str] | None = None
+) -> list[Group]:
     """Number the names (groups come in question order): adjacent name words
     that the corpus also writes together ("zhang youxia") share a unit;
-    "kota sendara" does not."""
+    "kota sendara" does not. A corrected word is looked up as corrected
+    ("xi jinpng" is "xi jinping")."""
+    fixed = corrections or {}
     out: list[Group] = []
     unit = -1
     previous: Group | None = None
@@ -268,7 +272,10 @@ def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
             previous is not None
             and previous.position >= 0
             and g.position == previous.position + 1
-            and vocab.written_together(previous, g)
+            and vocab.written_together(
+                replace(previous, word=fixed.get(previous.word, previous.word)),
+                replace(g, word=fixed.get(g.word, g.word)),
+            )
         )
         if not joined:
             unit += 1
@@ -394,7 +401,7 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             else:
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
-    groups = name_units(vocab, groups)
+    groups = name_units(vocab, groups, corrections)
     return QueryPlan(
         focus=question_focus(typed, groups),
         words=tuple(query_words),
