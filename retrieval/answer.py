@@ -447,7 +447,11 @@ def answer_plan(
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(best, policy, plan.english, plan.focus is not None)
+    # "Siapa istri Xi?": the names go with the focus word (the paragraph or
+    # its lead says whose). "Berapa biaya ...?": the focus must be there, the
+    # names as for any question.
+    focus = plan.focus is not None and plan.answer_type != "number"
+    reason = decide(best, policy, plan.english, focus)
     if reason is None and rivals(ranked, policy) >= policy.rivals:
         reason = "ambiguous"
     if reason is None and own is not None:

@@ -285,9 +285,13 @@ def name_units(
 
 
 # Question words whose next word names what is asked ("Siapa istri ...").
-_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa"})
+_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa", "berapa", "berapakah"})
 # Words that only say "the name of" ("Siapa nama putri ..."): the focus is the next one.
 _FOCUS_SKIP = frozenset({"nama", "namanya"})
+# Words that only say "how much" after "berapa" ("Berapa jumlah kapal ..."):
+# the thing counted or measured is the next one ("Berapa biaya ..." asks for
+# a cost, and a paragraph without "biaya" does not give it).
+_QUANTITY_SKIP = frozenset({"jumlah", "nilai", "banyak", "total", "besar", "besarnya"})
 
 
 def question_focus(typed: list[str], groups: list[Group]) -> str | None:
@@ -295,7 +299,8 @@ def question_focus(typed: list[str], groups: list[Group]) -> str | None:
     word of the question (not a name, not a function word)."""
     if not typed or typed[0] not in _FOCUS_AFTER:
         return None
-    rest = [w for w in typed[1:] if w not in _FOCUS_SKIP]
+    skip = _FOCUS_SKIP | _QUANTITY_SKIP if typed[0].startswith("berapa") else _FOCUS_SKIP
+    rest = [w for w in typed[1:] if w not in skip]
     if not rest:
         return None
     group = next((g for g in groups if g.word == rest[0]), None)
