@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -88,6 +88,9 @@ class AnswerPolicy:
     # many places alike), and the question is declined as "ambiguous".
     rivals: int = 2
     rival_margin: float = 0.1
+    # The words of a focus phrase ("presiden pertama") count as together in
+    # a sentence when at most this many words apart ("presiden RI pertama").
+    phrase_gap: int = 3
     # Share of the ranking value read with weights local to the candidates
     # (see ``local_weights``) rather than the corpus's IDF.
     local_weight: float = 0.5
@@ -377,6 +380,37 @@ def make_hit(
     )
 
 
+def _column_sequence(index: Index, text: str) -> list[int]:
+    """The index column of each word of ``text`` in order (-1 if none)."""
+    analyzer = index.analyzer
+    return [
+        index.vocabulary.get(analyzer.stem(analyzer.unclitic(token)), -1)
+        for token in analyzer.tokens(text)
+    ]
+
+
+def phrase_split(index: Index, row: int, plan: QueryPlan, gap: int) -> bool:
+    """Whether one sentence of paragraph ``row`` holds both words of the
+    question's focus phrase but never within ``gap`` words of each other
+    ("Presiden China ... panggilan telepon pertama" is not "presiden
+    pertama"): the paragraph uses them for something else."""
+    if plan.focus_phrase is None:
+        return False
+    first, second = plan.focus_phrase
+    text = index.text(row)
+    split = False
+    for start, end in sentence_spans(text):
+        sequence = _column_sequence(index, text[start:end])
+        at_first = [i for i, c in enumerate(sequence) if c in first.columns]
+        at_second = [i for i, c in enumerate(sequence) if c in second.columns]
+        if not (at_first and at_second):
+            continue
+        if any(0 < j - i <= gap for i in at_first for j in at_second):
+            return False
+        split = True
+    return split
+
+
 def rivals(ranked: list[Ranked], policy: AnswerPolicy) -> int:
     """How many candidates rank within ``rival_margin`` of the best one with
     the very same evidence (each question word found in the same place),
@@ -454,6 +488,9 @@ def answer_plan(
     reason = decide(best, policy, plan.english, focus)
     if reason is None and rivals(ranked, policy) >= policy.rivals:
         reason = "ambiguous"
+    if reason is None and focus and phrase_split(index, ranked[0].row, plan, policy.phrase_gap):
+        reason = "missing-term"
+        best = replace(best, missing=(" ".join(g.word for g in plan.focus_phrase or ()),))
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.

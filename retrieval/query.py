@@ -43,6 +43,10 @@ class PlanningPolicy:
     name_ratio: float = 0.9
     # How many paragraphs are read to decide that.
     name_sample: int = 24
+    # How many are read to decide that the word a question asks for and the
+    # next one make one phrase ("presiden pertama"): common words, of which
+    # a phrase is a small share of uses.
+    phrase_sample: int = 200
     # A word found in at most ``rare_df`` paragraphs, not Indonesian, one
     # slip away from a word ``common_ratio`` times as frequent, may be a typo.
     rare_df: int = 3
@@ -83,6 +87,10 @@ class QueryPlan:
     focus: str | None = None
     # Read as English (through the bilingual dictionary).
     english: bool = False
+    # The focus and the ordinary word after it when the corpus writes them
+    # together ("presiden pertama", "peraih medali"): what is asked is the
+    # phrase, not its words apart.
+    focus_phrase: tuple[Group, Group] | None = None
 
     @property
     def weights(self) -> dict[int, float]:
@@ -174,25 +182,24 @@ class Vocabulary:
         ("sergey" -> "sergei"), or None."""
         return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
 
-    def written_together(self, first: Group, second: Group) -> bool:
+    def written_together(self, first: Group, second: Group, sample: int | None = None) -> bool:
         """Whether some paragraph holding the rarer of two words writes them
-        side by side ("Zhang Youxia"), read from a sample like ``is_name``."""
-        key = f"{first.word} {second.word}"
+        side by side ("Zhang Youxia"), read from a sample like ``is_name``
+        (of ``sample`` paragraphs, default ``name_sample``)."""
+        sample = sample or self.policy.name_sample
+        key = f"{first.word} {second.word} {sample}"
         known = self._pairs.get(key)
         if known is not None:
             return known
         rarer = min((first, second), key=lambda g: -g.weight)
         col = min(rarer.columns, key=lambda c: -rarer.columns[c])
         rows = self.index.postings(col)
-        step = max(1, len(rows) // self.policy.name_sample)
+        step = max(1, len(rows) // sample)
         pattern = re.compile(
             rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
             re.IGNORECASE,
         )
-        result = any(
-            pattern.search(self.index.text(int(row)))
-            for row in rows[::step][: self.policy.name_sample]
-        )
+        result = any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
         self._pairs[key] = result
         return result
 
@@ -292,6 +299,22 @@ _FOCUS_SKIP = frozenset({"nama", "namanya"})
 # the thing counted or measured is the next one ("Berapa biaya ..." asks for
 # a cost, and a paragraph without "biaya" does not give it).
 _QUANTITY_SKIP = frozenset({"jumlah", "nilai", "banyak", "total", "besar", "besarnya"})
+
+
+def focus_phrase(
+    vocab: Vocabulary, focus: str | None, groups: list[Group]
+) -> tuple[Group, Group] | None:
+    """The focus group and the next one, when that is an ordinary word
+    written right after it in the question and in the corpus."""
+    at = next((i for i, g in enumerate(groups) if g.word == focus), None)
+    if at is None or at + 1 >= len(groups):
+        return None
+    first, second = groups[at], groups[at + 1]
+    if second.name or second.position != first.position + 1:
+        return None
+    if not vocab.written_together(first, second, vocab.policy.phrase_sample):
+        return None
+    return first, second
 
 
 def question_focus(typed: list[str], groups: list[Group]) -> str | None:
@@ -407,8 +430,10 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
     groups = name_units(vocab, groups, corrections)
+    focus = question_focus(typed, groups)
     return QueryPlan(
-        focus=question_focus(typed, groups),
+        focus=focus,
+        focus_phrase=focus_phrase(vocab, focus, groups),
         words=tuple(query_words),
         groups=tuple(groups),
         context_only=context_only,
