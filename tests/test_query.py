@@ -100,3 +100,12 @@ def test_transliterated_names_find_the_corpus_spelling():
 def test_answer_type_comes_from_the_question_words(retriever: Retriever):
     assert plan(retriever, "tgl brp pertemuan itu").answer_type == "date"
     assert plan(retriever, "brp persen kenaikan dagang").answer_type == "number"
+
+
+def test_a_misspelt_name_word_joins_its_name(retriever: Retriever):
+    """ "xi jinpng" is one name, Xi Jinping, as "xi jinping" is: two names
+    together would relax the grounding of a question about one person."""
+    for typed in ("tinggi badan xi jinping", "tinggi badan xi jinpng"):
+        plan = retriever.plan(typed)
+        units = {g.unit for g in plan.groups if g.name}
+        assert len(units) == 1, (typed, [(g.word, g.unit) for g in plan.groups])
