@@ -167,8 +167,15 @@ class Vocabulary:
         "mneit" -> "menit"), or None."""
         col = self.index.vocabulary.get(stem)
         analyzer = self.index.analyzer
-        if col is None or analyzer.is_known_word(word):
+        if col is None:
             return None
+        if analyzer.is_known_word(word):
+            # A derived form the corpus never writes may be a slip on a
+            # word it writes ("pesiang": pe- + siang, for "pesaing").
+            if word in self.words or word == stem or analyzer.is_root_word(word):
+                return None
+            variant = self.correct(word)
+            return variant if variant is not None and variant != word else None
         df = int(self.index.df[col])
         if df > self.policy.rare_df:
             return None
