@@ -25,15 +25,15 @@ A declined Answer says why (``reason``) and what was not found (``missing``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
-from retrieval.index import Index, top_k
+from retrieval.index import Index
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
@@ -156,10 +156,12 @@ def evidence(
     plan: QueryPlan,
     policy: AnswerPolicy,
     cut: float,
-    postings: Mapping[int, npt.NDArray[np.int32]] | None = None,
+    postings: Mapping[int, Sequence[int]] | None = None,
 ) -> Evidence:
     """Where each query word occurs relative to ``row``: in the paragraph, in
     its article (other paragraphs, title, outlet, date), or nowhere."""
+    if postings is None:
+        postings = index.local_postings((c for g in plan.groups for c in g.columns), (row,))
     article = index.refs[row].article
     lo, hi = index.article_rows(article)
     context = index.article_context[article]
@@ -179,8 +181,8 @@ def evidence(
     for group in plan.groups:
         here = in_lead = in_article = False
         for col in group.columns:
-            rows = postings[col] if postings is not None else index.postings(col)
-            at, first, end = np.searchsorted(rows, [row, lo, hi])
+            rows = postings[col]
+            at, first, end = bisect_left(rows, row), bisect_left(rows, lo), bisect_left(rows, hi)
             if at < len(rows) and rows[at] == row:
                 here = True
                 break
@@ -309,10 +311,12 @@ def rank(
 ) -> list[Ranked]:
     """Candidates best first, one row per group of duplicates. ``boost`` is
     (article position, factor): that article's paragraphs rank higher."""
-    rows, scores = index.score(plan.weights)
-    pool = [(int(rows[pos]), float(scores[pos])) for pos in top_k(scores, max(policy.pool, k))]
+    pool = index.best(plan.weights, max(policy.pool, k))  # = top_k over index.score
     # Each query term's postings once per question, not once per candidate.
-    postings = {c: index.postings(c) for g in plan.groups for c in g.columns}
+    # (only the rows in the candidates' articles: the same answers, as lists).
+    postings = index.local_postings(
+        (c for g in plan.groups for c in g.columns), (r for r, _ in pool)
+    )
     evs = [evidence(index, row, plan, policy, cut, postings) for row, _ in pool]
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
@@ -342,14 +346,24 @@ def rank(
     return ranked
 
 
-def highlight(index: Index, text: str, weights: dict[int, float]) -> str:
-    """The sentence of ``text`` carrying most of the query's weight."""
+def highlight(index: Index, text: str, weights: dict[int, float], row: int | None = None) -> str:
+    """The sentence of ``text`` carrying most of the query's weight (the first
+    of equals). With the paragraph's ``row``, only the query terms its postings
+    hold are looked for, and the search stops at a sentence holding them all."""
     spans = sentence_spans(text) or [(0, len(text))]
     best, best_mass = spans[0], 0.0
+    if row is not None and len(spans) > 1:
+        weights = {c: w for c, w in weights.items() if w > 0 and index.weight(row, c) > 0}
+    if len(spans) == 1 or not weights:
+        return text[best[0] : best[1]]
+    whole = sum(weights.values())
     for start, end in spans:
-        mass = sum(weights.get(c, 0.0) for c in index.term_columns(text[start:end]))
+        held = index.term_columns(text[start:end])
+        mass = sum(w for c, w in weights.items() if c in held)
         if mass > best_mass:
             best, best_mass = (start, end), mass
+            if mass >= whole:
+                break
     return text[best[0] : best[1]]
 
 
@@ -374,7 +388,7 @@ def make_hit(
         paragraph=ref.number,
         score=round(score, 6),
         text=text,
-        highlight=highlight(index, text, weights),
+        highlight=highlight(index, text, weights, row),
         source=article.source,
         also_reported_by=_seen_elsewhere(index, corpus, row),
     )

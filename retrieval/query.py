@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,7 +30,8 @@ from retrieval.index import Index
 from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
 from retrieval.text import normalize, words
-from retrieval.typo import close_words
+from retrieval.typo import close_words, max_edits
+from retrieval.wordlist import SortedWords, whole_word_starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +139,9 @@ class Vocabulary:
         self.policy = policy or PlanningPolicy()
         self._names: dict[str, bool] = {}
         self._pairs: dict[str, bool] = {}
-        self.buckets: dict[str, list[str]] = defaultdict(list)
-        for w in index.surface:
-            if w.isalpha():
-                self.buckets[w[0]].append(w)
-        self.words: frozenset[str] = frozenset(index.surface)
+        # The corpus's words (sorted by the index): membership by bisection,
+        # typo candidates by first letter and length; nothing built at start.
+        self.words = SortedWords(index.surface)
         # A cached index keeps the distinct context terms already (decoding every
         # article's set just to union them would undo its lazy loading).
         saved = getattr(index.article_context, "terms", None)
@@ -161,7 +159,7 @@ class Vocabulary:
         """The closest corpus word; among equally close ones, the one the
         corpus uses most (in a big corpus, rare near-words are often typos
         or names themselves: "mnet" beside "menit")."""
-        close = close_words(word, self.buckets.get(word[:1], ()))
+        close = close_words(word, self.words.near(word, max_edits(word)))
         if not close:
             return None
         nearest = min(d for _, d in close)
@@ -233,15 +231,14 @@ class Vocabulary:
             return known
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
-        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
         caps = total = 0
         for row in rows[::step][: self.policy.name_sample]:
             text = self.index.text(int(row))
-            for m in pattern.finditer(text):
-                if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+            for start in whole_word_starts(text, word):
+                if _SENTENCE_START.search(text[max(0, start - 3) : start]):
                     continue
                 total += 1
-                caps += text[m.start()].isupper()
+                caps += text[start].isupper()
         result = total > 0 and caps >= self.policy.name_ratio * total
         self._names[word] = result
         return result
