@@ -14,6 +14,7 @@ that a saved index memory-maps, and scoring touches the query's postings only.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from array import array
@@ -187,15 +188,13 @@ _HASHES: dict[str, int] = {}  # term -> dup.term_hash, per process
 
 
 def _term_hashes(terms: list[str]) -> npt.NDArray[np.uint64]:
+    """``dup.term_hash`` of each term (remembered per process)."""
     if len(_HASHES) > 2_000_000:
         _HASHES.clear()
-    out = np.empty(len(terms), dtype=np.uint64)
-    for i, term in enumerate(terms):
-        h = _HASHES.get(term)
-        if h is None:
-            h = _HASHES[term] = dup.term_hash(term)
-        out[i] = h
-    return out
+    found = list(map(_HASHES.get, terms))
+    for i in [i for i, h in enumerate(found) if h is None]:
+        found[i] = _HASHES[terms[i]] = dup.term_hash(terms[i])
+    return np.array(found, dtype=np.uint64) if found else np.zeros(0, np.uint64)
 
 
 class _TokenTerms:
@@ -350,10 +349,20 @@ def _csc(parts: list[_Part], columns: int) -> Postings:
     return Postings(indptr, indices, data)
 
 
+def _paragraph_shingles(texts: Sequence[str], analyzer: Analyzer) -> list[frozenset[int]]:
+    """``dup.paragraph_shingles`` of each paragraph's terms, in one batch."""
+    terms = [analyzer.document_terms(text) for text in texts]
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    hashes = _term_hashes([t for row in terms for t in row])
+    paras, shingles = dup.shingle_hashes(hashes, lengths)
+    bounds = np.searchsorted(paras, np.arange(len(texts) + 1)).tolist()
+    found = shingles.tolist()
+    return [frozenset(found[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
 def _shingles_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> list[frozenset[int]]:
     settings, texts = task
-    analyzer = _token_terms(settings).analyzer
-    return [dup.paragraph_shingles(analyzer.document_terms(text)) for text in texts]
+    return _paragraph_shingles(texts, _token_terms(settings).analyzer)
 
 
 def _shingle_sets(
@@ -371,9 +380,8 @@ def _shingle_sets(
         tasks = ((analyzer.settings, [texts[r] for r in run]) for run in runs)
         found = OrderedMap(_shingles_task, tasks, workers)
     else:
-        terms = analyzer.document_terms
         found = OrderedMap(
-            lambda run: [dup.paragraph_shingles(terms(texts[r])) for r in run], runs, 1
+            lambda run: _paragraph_shingles([texts[r] for r in run], analyzer), runs, 1
         )
     out: dict[int, frozenset[int]] = {}
     with found:

@@ -195,7 +195,7 @@ def load_index(
     except cache.StaleCache as why:
         if cache.cache_path(folder, fingerprint).exists():
             log.warning("index cache ignored and rebuilt: %s", why)
-    corpus = load_corpus(seeds_dir, archive_dir)
+    corpus = load_corpus(seeds_dir, archive_dir, progress)
     index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
     try:
         cache.save(index, folder)
