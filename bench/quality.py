@@ -56,6 +56,7 @@ from retrieval.text import normalize, words
 CACHE = REPO / ".cache" / "quality"
 OWN = REPO / "tests" / "data" / "questions.jsonl"
 SCALE = REPO / "tests" / "data" / "questions_scale.jsonl"
+ENGLISH = REPO / "tests" / "data" / "questions_english.jsonl"
 DEV = SHARED / "eval" / "dev.jsonl"
 REAL_PAGES = Path("/work/real-pages")
 REAL_EXPECTATIONS = (
@@ -183,6 +184,8 @@ def question_sets() -> list[QuestionSet]:
     sets = [QuestionSet("own", tuple(_load_questions(OWN)))]
     if SCALE.is_file():
         sets.append(QuestionSet("scale", tuple(_load_questions(SCALE))))
+    if ENGLISH.is_file():
+        sets.append(QuestionSet("english", tuple(_load_questions(ENGLISH))))
     if DEV.is_file():
         sets.append(QuestionSet("dev", tuple(_load_questions(DEV))))
     else:

@@ -86,6 +86,9 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
     r".*\|\s*$|!\[|-{3,}",  # leftover table cells and markdown images
     r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
+    r"\[caption\b|.*\[/caption\]$",  # a WordPress caption shortcode left in the text
+    # a notice in capitals: "JIKA MENEMUKAN BERITA ... SEGERA HUBUNGI 0813 ... (Chat WhatsApp)"
+    r"(?-i:[A-Z0-9 ,.:;!?'\"()/-]{20,}\b(?:HUBUNGI|KLIK|KUNJUNGI)\b).*",
 )
 _FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
@@ -144,6 +147,22 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _HTML_LEFTOVER = re.compile(r"(?i)^(?:</?[a-z][^>]*>\s*)+$|<(?:a|img|div|span|script|p)\b")
 # "ulasannya.Di tengah": a full stop glued to the next sentence.
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+# Credits closing the last sentence of a paragraph: the editor's initials "(alh)", "(rid/ipg)",
+# "(FHM)", or a reporter and desk "( Alfian/ Humas Polda Kaltim)". The end mark "(*)" and a
+# signature naming an outlet's domain ("(Tribunbatam.id/Nama)") stay.
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[.!?\"”’])\s*\((?P<credit>[a-z]{2,4}(?:/[a-z]{2,4})*|[A-Z]{2,4}(?:/[A-Z]{2,4})*"
+    r"|\s*[A-Z]\w*(?: [A-Z]\w*){0,3}\s*/\s*[\w ]{2,40})\)\s*$"
+)
+
+
+def strip_trailing_credit(paragraph: str) -> str:
+    """``... pungkasnya. (alh)`` -> ``... pungkasnya.``; a wire's name ("(AFP)") stays."""
+    found = _TRAILING_CREDIT.search(paragraph)
+    if found is None or canonical_wire(found["credit"].strip()) is not None:
+        return paragraph
+    return paragraph[: found.start()]
+
 
 # Datelines. The outlet part is any spelling in the registry or any host name.
 _DASH = r"\s*[-–—]{1,3}\s*"
@@ -164,6 +183,7 @@ class CleanedText:
     dropped: tuple[str, ...]  # every non-blank line that is not a paragraph, in order
     author: str | None = None  # from a "Penulis:"/"Reporter:"/"Pewarta:" line
     date_is_update: bool = False  # ``date`` is a "Diperbarui" (last update) time
+    outlet_from_credit: bool = False  # ``dateline_outlet`` only from a photo credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -679,11 +699,15 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
     return bullets
 
 
+_BULLETS = ("•", "·", "▪", "►", "- ", "* ")
+
+
 def _is_title(line: str) -> bool:
     words = len(line.split())
     return (
         _TITLE_MIN_WORDS <= words <= _TITLE_MAX_WORDS
-        and not line.endswith(".")
+        and (not line.endswith(".") or line.endswith(("...", "…")))  # "Ini Kata Admin..."
+        and not line.startswith(_BULLETS)  # a list item: author, date, related link
         and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
         and _SENTENCE_INSIDE.search(line) is None  # a lede of several sentences
         and parse_dateline(line) is None
@@ -813,9 +837,11 @@ def clean_article(text: str) -> CleanedText:
             break
         del body[i]
     paragraphs: dict[int, list[str]] = {}
+    from_credit = False
     for i, line in body.items():
         if is_crosshead(line):
             continue
+        line = strip_trailing_credit(line)
         parts = split_inline_related(_GLUED_SENTENCE.sub(" ", line))
         paragraphs[i] = [p for part in parts for p in split_long_paragraph(part)]
 
@@ -824,7 +850,9 @@ def clean_article(text: str) -> CleanedText:
         named = (lines[i] for i in range(len(lines)) if i not in paragraphs and i not in bullets)
         header_outlet = _outlet_named_in(x for x in named if x not in skip and not wire_credit(x))
         # Last resort: a photo credit naming an outlet (its own photographer), never a wire.
-        header_outlet = header_outlet or _outlet_named_in(sorted(captions), kind="outlet")
+        if header_outlet is None:
+            header_outlet = _outlet_named_in(sorted(captions), kind="outlet")
+            from_credit = header_outlet is not None
     date = published or updated
     return CleanedText(
         title=title,
@@ -836,4 +864,5 @@ def clean_article(text: str) -> CleanedText:
         dropped=tuple(line for i, line in enumerate(lines) if i not in paragraphs),
         author=author,
         date_is_update=published is None and updated is not None,
+        outlet_from_credit=from_credit and (dateline is None or dateline.outlet is None),
     )

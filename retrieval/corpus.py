@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from retrieval.cleaning import clean_article
-from retrieval.ingest.archive import MAX_FILE_BYTES, load_archive
-from retrieval.ingest.errors import size_text
+from retrieval.ingest.archive import MAX_FILE_BYTES, load_archive, skip_reason
 from retrieval.metadata import (
     EXPECTED_FIELDS,
     ArticleMeta,
@@ -63,7 +62,7 @@ def load_corpus(
     notes: dict[str, list[str]] = defaultdict(list)  # warning kind -> files
     kept: list[Path] = []
     for path in files:
-        reason = _skip_reason(path, max_file_bytes)
+        reason = skip_reason(path, max_file_bytes, display_path(path))
         if reason is None:
             kept.append(path)
         else:
@@ -123,18 +122,6 @@ def _metadata(
             what = "no such file"
         raise CorpusError(f"{display_path(path)}: {what}")
     return load_metadata(path, ids)
-
-
-def _skip_reason(path: Path, max_bytes: int) -> str | None:
-    """Why a seed file is left out (too large, binary), or None to load it."""
-    try:
-        if path.stat().st_size > max_bytes:
-            return f"larger than {size_text(max_bytes)}"
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-    except OSError as exc:
-        raise CorpusError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
-    return "binary data" if b"\x00" in head else None
 
 
 def _article_files(seeds_dir: Path) -> list[Path]:

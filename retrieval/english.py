@@ -10,13 +10,16 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-from collections.abc import Iterable
+import tomllib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DICT = Path("/usr/share/dictd/freedict-eng-ind")
+# News vocabulary the dictionary lacks, read beside it.
+EXTRA = Path(__file__).parent / "data" / "english.toml"
 
 _B64 = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -26,7 +29,7 @@ _B64 = {
 # a question as English ("Which weapons are ...", "Did Russia ...").
 FUNCTION_WORDS = frozenset(
     """
-    a an the of to in on at by for with from about into over under between during
+    a an the of to in on at by for with from about into over between during
     and or but if than then so as that this these those there here it its they them
     their he him his she her we us our you your i me my
     is are was were be been being am do does did done has have had having
@@ -34,12 +37,10 @@ FUNCTION_WORDS = frozenset(
     what which who whom whose when where why how
     not no yes any some all each every more most much many such own same other
     now also just only very too still already yet ever again
+    up out off according until till
     """.split()
 )
-# Senses we never want from the dictionary: grammatical glosses.
-_NUMBERED = re.compile(r"^\s*\d+\.\s*")
 _PARENS = re.compile(r"\([^)]*\)")
-_NUMBERED_TAIL = re.compile(r"\s*\d+\.\s*$")
 
 
 def _b64(text: str) -> int:
@@ -56,11 +57,104 @@ def looks_english(words: Iterable[str]) -> bool:
     )
 
 
-Lemmatizer = Literal["lemminflect", "rules"]
-# lemminflect over simplemma: the same hit@1 on our English questions (seeds),
-# and it knows irregular forms by part of speech ("met" -> meet, "spoke" ->
-# speak as a verb); see the README's quality section.
+Lemmatizer = Literal["lemminflect", "simplemma", "rules"]
+# lemminflect over simplemma, measured: the same hit@1 on every English
+# question set (seeds and ~11,000 articles), ~15 us a word for both, but
+# lemminflect gives every part of speech's lemma, so it reaches the dictionary
+# form of 44 of 44 irregular forms tried where simplemma reaches 40 ("won" ->
+# win, "shot" -> shoot, "thought" -> think, "rose" -> rise); suffix rules alone, 8.
 LEMMATIZER: Lemmatizer = "lemminflect"
+
+
+def asks_for_list(words: Sequence[str]) -> bool:
+    """ "Which weapons ...", "What principles ...": a question word followed by
+    a plural noun asks for several things (an enumeration answers it)."""
+    if len(words) < 2 or words[0] not in {"which", "what"}:
+        return False
+    word = words[1]
+    try:
+        from lemminflect import getAllLemmas
+    except ImportError:  # optional: a plain -s plural then
+        return word.endswith("s") and not word.endswith("ss")
+    return any(lemma != word for lemma in getAllLemmas(word).get("NOUN", ()))
+
+
+def is_english_word(word: str) -> bool:
+    """Whether lemminflect knows ``word`` as an English word (a proper noun
+    such as "putin" or "aukus" it does not). Without it, every word is."""
+    try:
+        from lemminflect import getAllLemmas
+    except ImportError:  # optional
+        return True
+    return bool(getAllLemmas(word.rpartition(" ")[2]))
+
+
+# English spellings of words Indonesian took from English (or from the same
+# Latin), by their endings: "transformation" -> transformasi, "geopolitical"
+# -> geopolitik, "capacity" -> kapasitas, "military" -> militer, "dose" ->
+# dosis. Longest ending first; each rule may apply with the letter changes below.
+_SUFFIXES = (
+    ("ization", "isasi"),
+    ("isation", "isasi"),
+    ("ation", "asi"),
+    ("ition", "isi"),
+    ("ction", "ksi"),
+    ("tion", "si"),
+    ("sion", "si"),
+    ("ical", "ik"),
+    ("ical", "is"),
+    ("ics", "ik"),
+    ("ic", "ik"),
+    ("ity", "itas"),
+    ("ary", "er"),
+    ("ary", "ari"),
+    ("ive", "if"),
+    ("ism", "isme"),
+    ("ist", "is"),
+    ("ogy", "ogi"),
+    ("ure", "ur"),
+    ("ent", "en"),
+    ("ant", "an"),
+    ("ance", "ansi"),
+    ("ence", "ensi"),
+    ("se", "sis"),
+    ("y", "i"),
+    ("e", ""),
+)
+# Letter changes of the same loans: c before a/o/u/consonant -> k, ph -> f, ...
+_LETTERS = (
+    ("ph", "f"),
+    ("ch", "k"),
+    ("th", "t"),
+    ("x", "ks"),
+    ("qu", "kw"),
+    ("ck", "k"),
+    ("ou", "u"),
+)
+_HARD_C = re.compile(r"c(?![eiy])")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1")
+
+
+def cognates(word: str) -> list[str]:
+    """Indonesian spellings a borrowed English word may take, most likely
+    first (a caller keeps those its corpus holds): "patrols" -> patroli is
+    left to a spelling correction, "transformation" -> transformasi is here."""
+    out: list[str] = []
+    for base in lemmas(word):
+        if " " in base:
+            continue
+        stems = [base]
+        for ending, replacement in _SUFFIXES:
+            if base.endswith(ending) and len(base) > len(ending) + 1:
+                stems.append(base[: -len(ending)] + replacement)
+        for s in stems:
+            respelled = s
+            for a, b in _LETTERS:
+                respelled = respelled.replace(a, b)
+            respelled = _DOUBLE.sub(r"\1", _SOFT_C.sub("s", _HARD_C.sub("k", respelled)))
+            out += [s, respelled]
+    return [w for w in dict.fromkeys(out) if w not in lemmas(word)]
 
 
 def lemmas(word: str, method: Lemmatizer | None = None) -> list[str]:
@@ -72,6 +166,13 @@ def lemmas(word: str, method: Lemmatizer | None = None) -> list[str]:
     prefix = head + " " if head else ""
     out = [word]
     method = method or LEMMATIZER
+    if method == "simplemma":
+        try:
+            import simplemma
+
+            out.append(prefix + simplemma.lemmatize(last, lang="en"))
+        except ImportError:  # optional: the rules below still apply
+            pass
     if method == "lemminflect":
         try:
             from lemminflect import getAllLemmas
@@ -107,14 +208,42 @@ def _rule_lemmas(word: str) -> list[str]:
     return out
 
 
+# A sense number ("1.", " 3.") opens a sense: the rest of its line holds the
+# Indonesian translations, the lines after it an English gloss.
+_SENSE = re.compile(r"(?:^|(?<=\s))\d+\.(?=\s|$)")
+
+
+def parse_senses(body: str) -> list[tuple[str, ...]]:
+    """The translations of each sense of a dictd entry's body (the lines after
+    its headword line), in the dictionary's order. A sense whose number ends
+    a line has no translation, only a gloss ("model 2.\\nminiature")."""
+    out: list[tuple[str, ...]] = []
+    for chunk in _SENSE.split(body):
+        if chunk.startswith("\n"):
+            continue
+        line = _PARENS.sub("", chunk.strip(" ").split("\n", 1)[0])
+        found = tuple(t.strip() for t in line.split(",") if t.strip())
+        if found:
+            out.append(found)
+    return out
+
+
 class EnglishDictionary:
-    def __init__(self, index: dict[str, list[tuple[int, int]]], data: bytes) -> None:
+    def __init__(
+        self,
+        index: dict[str, list[tuple[int, int]]],
+        data: bytes,
+        extra: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._index = index
         self._data = data
+        self._extra = extra or {}
         self._cache: dict[str, tuple[str, ...]] = {}
 
     @classmethod
-    def load(cls, prefix: Path = DEFAULT_DICT) -> EnglishDictionary | None:
+    def load(
+        cls, prefix: Path = DEFAULT_DICT, extra: Path | None = EXTRA
+    ) -> EnglishDictionary | None:
         """The dictionary at ``prefix``.index/.dict.dz, or None if absent/unreadable."""
         index_path = prefix.with_name(prefix.name + ".index")
         data_path = prefix.with_name(prefix.name + ".dict.dz")
@@ -128,41 +257,38 @@ class EnglishDictionary:
             if index_path.exists() or data_path.exists():
                 log.warning("English dictionary at %s unreadable: %s", prefix, exc)
             return None
-        return cls(index, data)
+        more: dict[str, tuple[str, ...]] = {}
+        if extra is not None:
+            with extra.open("rb") as f:
+                for head, translations in tomllib.load(f)["translations"].items():
+                    more[head.casefold()] = tuple(translations)
+        return cls(index, data, more)
 
     def has(self, headword: str) -> bool:
         """Whether the dictionary has an entry for ``headword`` (or a lemma of it)."""
-        return any(lemma in self._index for lemma in lemmas(headword))
+        return any(lemma in self._index or lemma in self._extra for lemma in lemmas(headword))
 
-    def _senses(self, headword: str) -> list[str]:
-        """Indonesian words of an entry, most common sense first.
-
-        An entry is a header line, then per sense a line of translations and
-        usually a line of English gloss; we keep the translation lines.
-        """
-        found: list[str] = []
+    def senses(self, headword: str) -> list[tuple[str, ...]]:
+        """Indonesian translations of an entry, per sense, in the dictionary's
+        order (every part of speech's entry, one after the other)."""
+        found: list[tuple[str, ...]] = []
         for offset, length in self._index.get(headword, ()):
-            lines = self._data[offset : offset + length].decode("utf-8", "replace").splitlines()
-            for line in lines[1:]:
-                line = _NUMBERED_TAIL.sub("", _PARENS.sub("", _NUMBERED.sub("", line)))
-                # Glosses are English phrases ("at the same time"); the
-                # translation lines hold none of its function words.
-                if FUNCTION_WORDS.intersection(line.casefold().split()):
-                    continue
-                found += [t.strip() for t in line.split(",") if t.strip()]
+            text = self._data[offset : offset + length].decode("utf-8", "replace")
+            found += parse_senses(text.partition("\n")[2])
+        if headword in self._extra:
+            found.append(self._extra[headword])
         return found
 
-    def translate(self, word: str, limit: int = 6) -> tuple[str, ...]:
-        """Indonesian words for an English word (empty if unknown)."""
+    def translate(self, word: str) -> tuple[str, ...]:
+        """Indonesian translations of an English word or phrase, most common
+        sense first, through its lemmas (empty if unknown). A translation may
+        be a phrase ("menteri pertahanan")."""
         if word in self._cache:
             return self._cache[word]
-        result: list[str] = []
+        out: tuple[str, ...] = ()
         for lemma in lemmas(word):
-            result = self._senses(lemma)
-            if result:
+            out = tuple(dict.fromkeys(t.casefold() for s in self.senses(lemma) for t in s))
+            if out:
                 break
-        # Multi-word translations ("yang mana") contribute each word.
-        words = [w for t in result for w in t.split()]
-        out = tuple(dict.fromkeys(w.casefold() for w in words))[:limit]
         self._cache[word] = out
         return out

@@ -156,7 +156,7 @@ def _parse_entry(
     ):
         raise CorpusError(f"{where}.wires: expected a list of names")
     url = _text(entry.get("url"), f"{where}.url")
-    if url is not None and not _is_web_url(url):
+    if url is not None and not is_web_url(url):
         raise CorpusError(f"{where}.url: not an http(s) URL: {url!r}")
     present = [f for f in FIELDS if f in entry]
     return ArticleMeta(
@@ -212,9 +212,13 @@ def _text(value: object, where: str) -> str | None:
     return value.strip()
 
 
-def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+def is_web_url(text: str) -> bool:
+    """An absolute http(s) URL with a host (the one check, for metadata and ingest)."""
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _published(value: object, where: str) -> tuple[datetime | None, bool]:
@@ -288,6 +292,8 @@ def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta
     """
     provenance: dict[str, Provenance] = {}
     outlet = cleaned.dateline_outlet
+    if outlet is not None and cleaned.outlet_from_credit and url is not None:
+        outlet = None  # a photo credit names whose picture it is; the page's host says more
     if outlet is not None:
         # A known domain names the outlet; a title-cased unknown one is a guess.
         provenance["outlet"] = "stated" if registry().by_name(outlet) else "inferred"
@@ -295,6 +301,8 @@ def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta
     if by_host is not None:
         outlet = by_host.name
         provenance["outlet"] = "stated" if outlet == cleaned.dateline_outlet else "inferred"
+    elif outlet is None and url is not None and (domain := site_domain(url)) is not None:
+        outlet, provenance["outlet"] = domain, "inferred"  # an outlet the registry lacks
     if cleaned.title is not None:
         provenance["title"] = "stated"
     if cleaned.date is not None:
@@ -328,6 +336,27 @@ def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta
         note=note,
         author=cleaned.author,
     )
+
+
+# Second-level labels under a country code: kukarkab.go.id, not go.id.
+_SECOND_LEVEL = frozenset({"co", "go", "or", "ac", "sch", "web", "my", "net", "mil", "biz", "com"})
+
+
+def site_domain(url: str) -> str | None:
+    """The registrable domain a URL's host belongs to, as an outlet name.
+
+    ``https://www.perspektif.info/2025/...`` -> ``Perspektif.info``;
+    ``berita.kukarkab.go.id`` -> ``Kukarkab.go.id``. For outlets the registry lacks.
+    """
+    if not is_web_url(url):
+        return None
+    host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    labels = host.split(".")
+    if len(labels) < 2 or all(label.isdigit() for label in labels):
+        return None  # an IP address or a bare name
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    domain = ".".join(labels[-keep:])
+    return domain[0].upper() + domain[1:]
 
 
 _URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)(?:/|$)")

@@ -9,13 +9,24 @@ something the corpus never mentions can be declined.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+import numpy.typing as npt
+
 from retrieval.english import FUNCTION_WORDS as ENGLISH_FUNCTION_WORDS
-from retrieval.english import EnglishDictionary, lemmas, looks_english
+from retrieval.english import (
+    EnglishDictionary,
+    asks_for_list,
+    cognates,
+    is_english_word,
+    lemmas,
+    looks_english,
+)
 from retrieval.index import Index
 from retrieval.lexicon import QUERY_SYNONYMS, TRANSLITERATIONS, transliterations
 from retrieval.qtype import AnswerType, expected_type
@@ -37,7 +48,10 @@ class PlanningPolicy:
     unknown_capitalised: float = 1.5
     # A bilingual dictionary misses much of a question's wording; an English
     # word it cannot place says less about the corpus than an Indonesian one.
-    unknown_english: float = 0.5
+    unknown_english: float = 0.75
+    # A rendering of an English word counts when the corpus uses it at least
+    # this share as often as the word's most used rendering (near its names).
+    english_keep: float = 0.15
     # A word the corpus writes with a capital at least this often (outside
     # sentence starts) is a name: what a question is about.
     name_ratio: float = 0.9
@@ -228,6 +242,11 @@ def capitalised_words(text: str) -> set[str]:
     return found
 
 
+# Words that, after "how", only say a quantity is asked ("how long did Putin
+# speak", "how big is the trade"): the answer type says it, not a topic.
+_HOW_QUANTITY = frozenset({"long", "far", "big", "large", "old", "often", "soon"})
+
+
 def english_words(text: str, dictionary: EnglishDictionary | None = None) -> list[str] | None:
     """The content words of an English question, or None if it is not English.
     Consecutive words the dictionary holds as one entry ("prime minister",
@@ -235,7 +254,20 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
     raw = list(words(normalize(text)))
     if not looks_english(raw):
         return None
-    content = [w for w in raw if w not in ENGLISH_FUNCTION_WORDS]
+    # "US", "UN" typed in capitals (in a question not all in capitals) are
+    # names, not function words.
+    typed = list(words(unicodedata.normalize("NFKC", text)))
+    acronyms = {
+        w.casefold()
+        for w in typed
+        if 1 < len(w) < 4 and w.isupper() and not all(t.isupper() for t in typed if t.isalpha())
+    }
+    content = [
+        w
+        for i, w in enumerate(raw)
+        if (w not in ENGLISH_FUNCTION_WORDS or w in acronyms)
+        and not (w in _HOW_QUANTITY and i > 0 and raw[i - 1] == "how")
+    ]
     out: list[str] = []
     i = 0
     while i < len(content):
@@ -251,6 +283,104 @@ def english_words(text: str, dictionary: EnglishDictionary | None = None) -> lis
                 i += n
                 break
     return out
+
+
+def _english_options(
+    index: Index, vocab: Vocabulary, word: str, name: bool
+) -> list[tuple[int, ...]]:
+    """Term columns of each Indonesian rendering of an English word, most
+    common sense first: its dictionary translations (a phrase's words all
+    together), then, for a name or a word the dictionary lacks, the word as
+    typed (unless it is an ordinary English word) and its loanword spellings."""
+    assert vocab.english is not None
+    analyzer = index.analyzer
+    options: list[tuple[int, ...]] = []
+    for translation in vocab.english.translate(word):
+        cols = [index.vocabulary.get(analyzer.stem(t)) for t in analyzer.query_words(translation)]
+        found = tuple(c for c in cols if c is not None)
+        if found and len(found) == len(cols):
+            options.append(found)
+    if name or not options:
+        # As typed: a name, a word English lacks, or one Indonesian spells
+        # alike ("material", "video"); not an English word the corpus holds
+        # only in English passages ("conduct" of "Code of Conduct").
+        own = [word] if name or not is_english_word(word) or analyzer.is_known_word(word) else []
+        # Another spelling only for a word the corpus lacks, as for Indonesian
+        # ("Yuri" is not "juri" where the corpus writes Yuri).
+        spelled = None if analyzer.stem(word) in index.vocabulary else vocab.transliteration(word)
+        for form in (*own, *([spelled] if spelled else []), *cognates(word)):
+            col = index.vocabulary.get(analyzer.stem(form))
+            if col is not None:
+                options.append((col,))
+    return list(dict.fromkeys(options))
+
+
+def english_anchors(
+    index: Index, vocab: Vocabulary, query_words: list[str], capitalised: set[str]
+) -> npt.NDArray[np.int32] | None:
+    """Articles holding any of an English question's names: where its other
+    words' senses are read from. None when it names nothing."""
+    rows = [
+        index.postings(col)
+        for w in query_words
+        if w in capitalised
+        for option in _english_options(index, vocab, w, name=True)
+        for col in option
+    ]
+    articles = np.asarray(index.refs.article)
+    return np.unique(articles[np.concatenate(rows)]) if rows else None
+
+
+def english_columns(
+    index: Index,
+    vocab: Vocabulary,
+    word: str,
+    name: bool,
+    anchors: npt.NDArray[np.int32] | None,
+    policy: PlanningPolicy,
+) -> list[tuple[str, dict[int, float]]]:
+    """What counts as an English word in the corpus, as (label, term columns
+    with weights), the word's own label first; read from corpus evidence. The
+    rendering found in most articles naming the question's names (or, for a
+    name or a question without one, in most paragraphs) is the word's sense
+    and sets its weight; other renderings found at least ``english_keep``
+    times as often count too, at a discount and never for more than it. A
+    rendering of several words ("menteri pertahanan") counts by its rarest
+    word, and each other word of it is asked for as well, labelled by itself."""
+    options = _english_options(index, vocab, word, name)
+    if not options:
+        return []
+    support = []
+    for option in options:
+        rows = index.postings(option[0])
+        for col in option[1:]:
+            rows = np.intersect1d(rows, index.postings(col), assume_unique=True)
+        if anchors is not None and not name:
+            near = np.unique(np.asarray(index.refs.article)[rows])
+            support.append(int(np.count_nonzero(np.isin(near, anchors, assume_unique=True))))
+        else:
+            support.append(len(rows))
+    best = max(range(len(options)), key=lambda i: (support[i], -i))
+    if not support[best]:
+        # No rendering occurs near the question's names ("joint" -> sendi,
+        # the body's joint): the dictionary has not got this sense.
+        return []
+    by_idf = sorted(options[best], key=lambda c: -float(index.idf[c]))
+    top = by_idf[0]
+    cap = float(index.idf[top])
+    cols: dict[int, float] = {top: cap}
+    for i, option in enumerate(options):
+        if i == best or support[i] < policy.english_keep * support[best] or not support[i]:
+            continue
+        col = max(option, key=lambda c: float(index.idf[c]))
+        factor = 1.0 if name else policy.variant_weight
+        cols.setdefault(col, min(float(index.idf[col]), cap) * factor)
+    parts = [(word, cols)]
+    for col in by_idf[1:]:
+        term = index.terms[col]
+        if term != index.terms[top]:
+            parts.append((term, {col: float(index.idf[col])}))
+    return parts
 
 
 def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
@@ -307,7 +437,9 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
     if spelled is not None:
         return spelled
     if english:
-        return next(filter(None, map(vocab.correct, lemmas(word))), None)
+        # Only onto an Indonesian word: "direct" is not "directv".
+        found = (vocab.correct(lemma) for lemma in lemmas(word) if " " not in lemma)
+        return next((w for w in found if w and analyzer.is_known_word(w)), None)
     root = analyzer.colloquial_root(word)
     if root is not None and analyzer.stem(root) in index.vocabulary:
         return root
@@ -342,17 +474,38 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
                 cols[c] = float(index.idf[c]) * factor * policy.variant_weight
         return cols
 
+    translated: dict[str, dict[int, float]] = {}
+    if english is not None:
+        # A phrase typed with capitals ("United States") is a name.
+        capitalised |= {p for p in english if all(x in capitalised for x in p.split())}
+        # An English word before a name ("General Zhang", "President Putin")
+        # is a title: read through the dictionary like any other word.
+        capitalised -= {
+            w
+            for w, after in itertools.pairwise(english)
+            if w in capitalised and after in capitalised and is_english_word(w)
+        }
+        if vocab.english is not None:
+            # Names ("Putin") pass through; other words are read through the
+            # dictionary, each in the sense its corpus uses near the names.
+            anchors = english_anchors(index, vocab, english, capitalised)
+            expanded: list[str] = []
+            for w in dict.fromkeys(english):
+                said = vocab.english.translate(w)
+                if said and not any(analyzer.query_words(t) for t in said):
+                    continue  # a function word in Indonesian too ("between" -> antara)
+                for label, cols in english_columns(
+                    index, vocab, w, w in capitalised, anchors, policy
+                ) or [(w, {})]:
+                    translated.setdefault(label, cols)
+                    expanded.append(label)
+            query_words = expanded
     for w in dict.fromkeys(query_words):
         stem = analyzer.stem(w)
-        cols = columns(stem, 1.0)
         if english is not None and vocab.english is not None:
-            # Names ("Putin") match as typed; any translation may match too
-            # ("Olympics" -> olimpiade), through the same aliases as
-            # Indonesian text.
-            for indonesian in vocab.english.translate(w):
-                for t in analyzer.surface_words(indonesian):
-                    for col, weight in columns(analyzer.stem(t), 1.0).items():
-                        cols.setdefault(col, weight)
+            cols = dict(translated[w])
+        else:
+            cols = columns(stem, 1.0)
         if not cols:
             variant = variant_of(index, vocab, w, english=english is not None)
             if variant is not None:
@@ -374,6 +527,9 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             name = w in capitalised or (
                 own is not None
                 and not analyzer.is_root_word(w)
+                # An ordinary English word is no name, whatever the corpus's
+                # English titles ("Code of Conduct") capitalise.
+                and (english is None or not is_english_word(w))
                 and vocab.is_name(corrections.get(w, w), own)
             )
             title = name and analyzer.is_root_word(w)
@@ -404,6 +560,8 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
         unknown_mass=unknown_mass,
         unknown_names=tuple(unknown_names),
         corrections=corrections,
-        answer_type=expected_type(typed),
+        answer_type=(
+            "list" if english is not None and asks_for_list(typed) else expected_type(typed)
+        ),
         english=english is not None,
     )

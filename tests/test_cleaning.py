@@ -938,3 +938,44 @@ def test_a_signed_paragraph_is_body_not_a_caption() -> None:
 def test_a_question_after_a_related_label_is_body() -> None:
     question = "Warga menunggu harga turun lagi. Lantas, kapan harga beras kembali normal?"
     assert _paragraphs(P1, "Baca Juga", question, P2) == (P1, question, P2)
+
+
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        ("kepada wartawan. (alh)", "kepada wartawan."),
+        ("kepada wartawan.(rid/ipg)", "kepada wartawan."),
+        ("selepas olah TKP.( Alfian/ Humas Polda)", "selepas olah TKP."),
+        ("kepada wartawan. (*)", "kepada wartawan. (*)"),  # an end mark, not a credit
+        ("kepada wartawan. (AFP)", "kepada wartawan. (AFP)"),  # a wire is a source
+        ("di depan rumahnya (kanan)", "di depan rumahnya (kanan)"),
+    ],
+)
+def test_credits_closing_the_last_sentence_go_and_wires_stay(last: str, kept: str) -> None:
+    body = '"Sopir truk yang menabrak tiga kendaraan di jalan tol sudah kami amankan," kata dia'
+
+    text = f"Polisi Amankan Sopir Truk\n\nJAKARTA, KOMPAS.com - {body} {last}"
+    assert clean_article(text).paragraphs[-1] == f"{body} {kept}"
+
+
+def test_a_village_site_page_headline_shortcodes_and_notices() -> None:
+    text = "\n".join(
+        [
+            "Begini Cara Warga Mengelola Website Desanya...",
+            "  • Admin Desa",
+            "  • Mar 19, 2019",
+            "",
+            "SUKAMAJU.DESA.ID - Warga Desa Sukamaju mengikuti pelatihan pengelolaan website desa"
+            " selama dua hari di balai desa.",
+            '[caption id="attachment_81" align="aligncenter" width="640"] Peserta pelatihan'
+            " mempresentasikan website desa.[/caption]",
+            "Pelatihan itu diikuti perangkat desa dan pemuda karang taruna yang akan mengelola"
+            " berita desa setiap pekan.",
+            "JIKA MENEMUKAN BERITA KAMI TIDAK SESUAI FAKTA, SEGERA HUBUNGI 0813 0000 0000",
+        ]
+    )
+    cleaned = clean_article(text)
+    assert cleaned.title == "Begini Cara Warga Mengelola Website Desanya..."
+    assert cleaned.paragraphs[0].startswith("Warga Desa Sukamaju mengikuti pelatihan")
+    assert len(cleaned.paragraphs) == 2
+    assert not any("caption" in p or "HUBUNGI" in p for p in cleaned.paragraphs)

@@ -485,3 +485,17 @@ def test_merge_keeps_the_entry_author_and_added() -> None:
     merged = merge_metadata(entry, stated_metadata(_cleaned(author="Orang Lain")))
     assert merged.author == "Budi Santoso"
     assert merged.added == entry.added
+
+
+def test_a_photo_credit_does_not_name_the_outlet_when_the_url_can() -> None:
+    text = (
+        "Truk Hantam Mobil Polisi di Tol Merak\n\n"
+        "Foto: Mobil patroli ditabrak truk di tol. (VIVA)\n\n"
+        "Lancang Kuning – Dua anggota polisi dan empat warga menjadi korban tabrakan beruntun.\n\n"
+        "Seluruh korban langsung dievakuasi ke rumah sakit untuk mendapatkan perawatan medis."
+    )
+    cleaned = clean_article(text)
+    assert cleaned.dateline_outlet == "VIVA" and cleaned.outlet_from_credit
+    assert stated_metadata(cleaned).outlet == "VIVA"  # text only: the credit is all there is
+    url = "https://lancangkuning.com/post/27299/truk-hantam-mobil-polisi"
+    assert stated_metadata(cleaned, url).outlet == "Lancangkuning.com"

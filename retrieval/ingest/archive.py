@@ -34,6 +34,7 @@ from retrieval.models import Added, Article, CorpusError, Provenance, Source
 DEFAULT_ARCHIVE_DIR = Path("data/archive")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _LOCK_FILE = ".lock"
+_BINARY_PROBE = 8192  # bytes read to tell a binary file (a NUL byte) from text
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,17 +203,11 @@ def _load_one(
     meta_text = _read_text(toml, where)
     if not txt.exists() and not txt.is_symlink():
         raise CorpusError(f"{where}: no {txt.name} beside it")
-    try:
-        size = txt.stat().st_size
-    except OSError as exc:
-        raise CorpusError(f"{_where(root, txt)}: cannot read: {exc.strerror or exc}") from None
-    if size > max_bytes:
-        skipped.append(Skipped(txt, f"larger than {size_text(max_bytes)}"))
+    reason = skip_reason(txt, max_bytes, _where(root, txt))
+    if reason is not None:
+        skipped.append(Skipped(txt, reason))
         return None
     raw = _read_bytes(txt, _where(root, txt))
-    if b"\x00" in raw:
-        skipped.append(Skipped(txt, "binary data"))
-        return None
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -229,6 +224,22 @@ def _load_one(
         paragraphs=paragraphs,
         added=added,
     )
+
+
+def skip_reason(path: Path, max_bytes: int, where: str) -> str | None:
+    """Why an article file is left out (too large, binary), or None to load it.
+
+    One rule for the seeds (``retrieval.corpus``) and the archive. A file that
+    cannot be read at all is a ``CorpusError``: a person must look at it.
+    """
+    try:
+        if path.stat().st_size > max_bytes:
+            return f"larger than {size_text(max_bytes)}"
+        with path.open("rb") as fh:
+            head = fh.read(_BINARY_PROBE)
+    except OSError as exc:
+        raise CorpusError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    return "binary data" if b"\x00" in head else None
 
 
 def _read_bytes(path: Path, where: str) -> bytes:

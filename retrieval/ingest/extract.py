@@ -16,7 +16,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from retrieval.cleaning import clean_article
-from retrieval.dates import WIB
+from retrieval.dates import parse_date
+from retrieval.ingest.density import densest_text, main_text
 from retrieval.ingest.errors import IngestError
 from retrieval.ingest.urls import host_of, is_web_url
 from retrieval.metadata import stated_metadata
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # " - Kompas.com", " | Republika Online", " — detikNews": the separators a
 # <title> puts between the headline and the site's name.
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+_RUBRIC_MAX_WORDS = 3
 _SITE_WORDS = frozenset({"online", "news", "berita", "com", "co", "id", "net", "or", "tv"})
 # trafilatura, htmldate and courlan log every unparsable page at ERROR/WARNING;
 # the IngestError that follows says it once, in our words.
@@ -90,14 +92,8 @@ def from_text(text: str, url: str | None = None) -> Draft:
     )
 
 
-def outlet_by_host(url: str) -> str | None:
-    """The registry's outlet for the host serving ``url`` (subdomains fold onto it)."""
-    outlet = registry().by_host(url)
-    return None if outlet is None else outlet.name
-
-
 def from_html(html: str, url: str | None = None) -> Draft:
-    """A saved or fetched HTML page: trafilatura's text, cleaned by ours."""
+    """A saved or fetched HTML page: its main text (see ``density``), cleaned by ours."""
     import trafilatura
 
     try:
@@ -113,46 +109,75 @@ def from_html(html: str, url: str | None = None) -> Draft:
     except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
         doc = None
     data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
-    body = data.get("text") or ""
+    recall = _Recall(html, url)
+    body = main_text(data.get("text") or "", densest_text(html), recall)
     if not body.strip():
         return Draft(paragraphs=())
     found_url = data.get("url")
     page_url = found_url if isinstance(found_url, str) and is_web_url(found_url) else url
-    text_draft = from_text(body, None)
-    provenance = dict(text_draft.provenance)
+    cleaned = clean_article(body)
+    meta = stated_metadata(cleaned, page_url)
+    provenance = dict(meta.provenance)
 
     site = _clean(data.get("sitename"))
-    title = strip_site_suffix(_clean(data.get("title")), site, page_url) or text_draft.title
+    title = strip_site_suffix(_clean(data.get("title")), site, page_url)
+    title = visible_headline(html, title) if title else cleaned.title
     if title is not None:
         provenance["title"] = "stated"
-    outlet = text_draft.outlet
-    by_host = outlet_by_host(page_url) if page_url else None
-    if by_host is not None:
-        outlet, provenance["outlet"] = by_host, "inferred"
-    elif outlet is None and site is not None:
-        outlet, provenance["outlet"] = site, "stated"
+    outlet = meta.outlet
+    unknown_host = registry().by_host(page_url or "") is None
+    if site is not None and cleaned.dateline_outlet is None and unknown_host:
+        outlet, provenance["outlet"] = site, "stated"  # the page's own og:site_name
 
     published, has_time = _page_date(html)
-    if published is None:
-        published, has_time = text_draft.published, text_draft.has_time
+    if published is None and cleaned.date is None and (wider := recall()):
+        # The date line often stands above the text trafilatura keeps; its recall mode has it.
+        published, has_time = clean_article(wider).date or (None, False)
     if published is not None:
         provenance["published"] = "stated"
-    if page_url is not None:
-        provenance["url"] = "stated"
-    author = _clean(data.get("author")) or text_draft.author
+    else:
+        published, has_time = meta.published, meta.has_time
+    author = _clean(data.get("author")) or meta.author
     if author is not None:
         provenance["author"] = "stated"
     return Draft(
-        paragraphs=text_draft.paragraphs,
+        paragraphs=cleaned.paragraphs,
         title=title,
         outlet=outlet,
         published=published,
         has_time=has_time,
         url=page_url,
-        wires=text_draft.wires,
+        wires=meta.wires or (),
         author=author,
         provenance=MappingProxyType(provenance),
     )
+
+
+class _Recall:
+    """trafilatura's recall-mode text of a page, extracted on first call only."""
+
+    def __init__(self, html: str, url: str | None) -> None:
+        self._html, self._url = html, url
+        self._text: str | None = None
+
+    def __call__(self) -> str:
+        if self._text is None:
+            import trafilatura
+
+            try:
+                found = trafilatura.extract(
+                    self._html,
+                    url=self._url,
+                    favor_recall=True,
+                    include_comments=False,
+                    include_tables=False,
+                    include_images=False,
+                    deduplicate=False,
+                )
+            except (ValueError, TypeError, RecursionError):
+                found = None
+            self._text = found or ""
+        return self._text
 
 
 def strip_site_suffix(title: str | None, site: str | None, url: str | None) -> str | None:
@@ -171,7 +196,28 @@ def strip_site_suffix(title: str | None, site: str | None, url: str | None) -> s
         del pieces[-2:]
     while len(pieces) > 2 and is_site(pieces[0]):
         del pieces[:2]
-    return "".join(pieces).strip() or title
+    title = "".join(pieces).strip() or title
+    # "KapanLagi.com: Judul": the site's name as a label before a colon.
+    label, colon, rest = title.partition(":")
+    if colon and rest.strip() and is_site(label):
+        title = rest.strip()
+    return title
+
+
+def visible_headline(html: str, title: str) -> str:
+    """The headline as the page prints it, when that adds a rubric to ``title``.
+
+    ``<title>`` may drop the rubric the page shows above the article
+    (``In Picture: Judul``, ``FOTO: Judul``): a page element holding exactly a
+    short label, a colon and the title is the printed headline.
+    """
+    pattern = re.compile(
+        r">\s*([^<>:]{2,30}):\s*" + re.escape(title).replace(r"\ ", r"\s+") + r"\s*<"
+    )
+    found = pattern.search(html)
+    if found is None or len(found.group(1).split()) > _RUBRIC_MAX_WORDS:
+        return title
+    return f"{' '.join(found.group(1).split())}: {title}"
 
 
 def _squash(text: str) -> str:
@@ -206,15 +252,10 @@ def _page_date(html: str) -> tuple[datetime | None, bool]:
         )
     except (ValueError, TypeError):
         return None, False
-    if not found:
+    parsed = parse_date(found) if found else None
+    if parsed is None:
         return None, False
-    try:
-        value = datetime.strptime(found, "%Y-%m-%dT%H:%M:%S%z")
+    value, _ = parsed
+    if found is not None and found[19:]:  # "2016-02-23T15:06:00+0700": a time with its offset
         return value, True
-    except ValueError:
-        pass
-    try:
-        day = datetime.strptime(found[:10], "%Y-%m-%d")
-    except ValueError:
-        return None, False
-    return day.replace(tzinfo=WIB), False
+    return value.replace(hour=0, minute=0), False  # a day (or a time in no known zone)

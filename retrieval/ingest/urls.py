@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from retrieval.metadata import is_web_url
+
+__all__ = ["canonical_url", "host_of", "is_web_url"]
+
 # Host prefixes that serve the same article in another dress.
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 # Query parameters that never change which article a URL names: tracking tags
@@ -19,14 +23,6 @@ _DROPPED_PARAMS = frozenset(
 _DROPPED_PREFIXES = ("utm_", "mc_")
 # Path suffixes of AMP and "all pages" variants.
 _PATH_SUFFIXES = ("/amp", "/amp.html", "/all", "/full", "/single")
-
-
-def is_web_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text.strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def canonical_url(url: str) -> str:
