@@ -2,6 +2,7 @@
 
     python -m bench.systems build bm25s --work W
     python -m bench.systems query bm25s --work W
+    python -m bench.systems serve bm25s --work W < questions.txt
 
 A corpus work folder ``W`` holds ``seeds/`` (the article files the project
 reads), ``paragraphs.jsonl`` (the same articles' body paragraphs, one
@@ -173,7 +174,9 @@ def load_sklearn(work: Path, out: Path) -> Search:
 def load_project(work: Path, out: Path) -> Search:
     from retrieval import Retriever
 
-    retriever = Retriever.load(work / "seeds", cache_dir=out)
+    archive = work / "archive"
+    archive.mkdir(exist_ok=True)  # as bench.run passes to the CLI: the same cache
+    retriever = Retriever.load(work / "seeds", cache_dir=out, archive_dir=archive)
 
     answers: list[Any] = []
 
@@ -188,23 +191,20 @@ def load_project(work: Path, out: Path) -> Search:
 
 
 def _project_details(search: Search, items: Sequence[KnownItem]) -> dict[str, Any]:
-    """Per query: the rank when a target shown under a near-duplicate ("also
-    reported by") counts too, and how many query words the planner kept."""
+    """Per query: the rank of the target paragraph (``paragraph_rank``), its
+    numbers in the cleaned corpus, and how many query words the planner kept."""
+    from retrieval.serialize import hit_to_dict
+
     retriever = search.retriever  # type: ignore[attr-defined]
     paragraphs = {a.id: a.paragraphs for a in retriever.corpus.articles}
-    grouped: list[int] = []
+    numbers = [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
+    ranks: list[int] = []
     kept_words: list[int] = []
-    for item, answer in zip(items, search.answers, strict=True):  # type: ignore[attr-defined]
-        rank = 0
-        for number, hit in enumerate(answer.hits, 1):
-            texts = [hit.text]
-            texts += [paragraphs[s.article_id][s.paragraph - 1] for s in hit.also_reported_by]
-            if any(found_at([t], item.target)[1] for t in texts):
-                rank = number
-                break
-        grouped.append(rank)
+    answers = search.answers  # type: ignore[attr-defined]
+    for item, answer, number in zip(items, answers, numbers, strict=True):
+        ranks.append(paragraph_rank([hit_to_dict(h) for h in answer.hits], item, number))
         kept_words.append(len(retriever.plan(item.query).words))
-    return {"grouped_ranks": grouped, "planned_words": kept_words}
+    return {"paragraph_ranks": ranks, "numbers": numbers, "planned_words": kept_words}
 
 
 LOADERS: dict[str, tuple[str, Callable[[Path, Path], Search]]] = {
@@ -238,6 +238,52 @@ def found_at(texts: Sequence[str], target: str) -> tuple[int, int]:
         0,
     )
     return strict, lenient
+
+
+def target_numbers_in(paragraphs: Sequence[str], target: str) -> list[int]:
+    """The 1-based numbers, in its article as the project cleaned it, of the
+    paragraphs that hold the target: the same text, the target with other
+    spacing or minus a cut-off dateline (``found_at``'s lenient rule), or the
+    pieces of a target the cleaner split into several paragraphs (each one's
+    text, spacing aside, a part of the target's). Empty when the cleaner
+    dropped it (page furniture: related links, crossheads)."""
+    goal = squash(target)
+    return [
+        number
+        for number, text in enumerate(paragraphs, 1)
+        if text and (text == target or found_at([text], target)[1] or squash(text) in goal)
+    ]
+
+
+def paragraph_rank(
+    results: Sequence[dict[str, Any]], item: KnownItem, numbers: Sequence[int]
+) -> int:
+    """1-based rank of the first result that is the target paragraph (0: not
+    in the top 10): its exact text (from any article, as for the references),
+    or one of the target's paragraphs ``numbers`` in its article, shown itself
+    or listed under a near-duplicate ("also reported by")."""
+    keys = {(item.article_id, number) for number in numbers}
+    for rank, result in enumerate(results, 1):
+        if result["text"] == item.target:
+            return rank
+        if (result["article_id"], result["paragraph"]) in keys or any(
+            (seen["article_id"], seen["paragraph"]) in keys for seen in result["also_reported_by"]
+        ):
+            return rank
+    return 0
+
+
+def target_numbers(work: Path) -> dict[str, Any]:
+    """Per known item, ``target_numbers_in`` the project's cleaned corpus (read
+    from its saved index, the one the project's query step used)."""
+    from retrieval.retriever import load_index
+
+    archive = work / "archive"
+    archive.mkdir(exist_ok=True)
+    index = load_index(work / "seeds", work / "index" / "project", archive_dir=archive)
+    articles = {a.id: a.paragraphs for a in index.corpus.articles}
+    items = load_queries(work / "queries.jsonl")
+    return {"numbers": [target_numbers_in(articles.get(i.article_id, ()), i.target) for i in items]}
 
 
 _CLEANING_RULES = (
@@ -316,15 +362,35 @@ def run_queries(system: str, work: Path, out: Path) -> dict[str, Any]:
     return result
 
 
+def serve(system: str, work: Path) -> int:
+    """Load ``system``'s saved index, then answer one question per stdin line
+    with one JSON line (``{"query", "results": [{"text"}]}``, top 10): what
+    ``tanyaberita ask --json -k 10 -`` does, for a reference system."""
+    index_of, loader = LOADERS[system]
+    search = loader(work, work / "index" / index_of)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        if question.strip():
+            results = [{"text": text} for text in search(question)]
+            sys.stdout.write(dumps({"query": question, "results": results}) + "\n")
+            sys.stdout.flush()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.systems")
-    parser.add_argument("step", choices=("build", "query"))
+    parser.add_argument("step", choices=("build", "query", "serve", "targets"))
     parser.add_argument("system")
     parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args(argv)
+    if args.step == "serve":
+        return serve(args.system, args.work)
     started = time.perf_counter()
     if args.step == "build":
         result = BUILDERS[args.system](args.work, args.work / "index" / args.system)
+    elif args.step == "targets":
+        result = target_numbers(args.work)
     else:
         index_of = LOADERS[args.system][0]
         result = run_queries(args.system, args.work, args.work / "index" / index_of)

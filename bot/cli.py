@@ -233,31 +233,47 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.terminal import format_answer
-    from retrieval.serialize import answer_to_dict
-
     if args.question == "-":
-        retriever = _load(args)
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            if not question.strip():
-                continue
-            answer = retriever.ask(question, k=args.k)
-            if args.json:
-                _print_json(answer_to_dict(answer))
-            else:
-                print(f"? {question}\n{format_answer(answer)}\n", flush=True)
-        return 0
+        return _ask_lines(args)
     if not args.question.strip():
         raise CliError('the question is empty; try: tanyaberita ask "<your question>"')
     answer = _load(args).ask(args.question, k=args.k)
     if args.json:
+        from retrieval.serialize import answer_to_dict
+
         _print_json(answer_to_dict(answer))
     else:
+        from bot.terminal import format_answer
+
         ansi = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(format_answer(answer, ansi=ansi, alternatives=args.k - 1 if args.k > 1 else 0))
     # Like grep: 1 says "no answer" to a script without parsing the output.
     return 0 if answer.answered else 1
+
+
+def _ask_lines(args: argparse.Namespace) -> int:
+    """``ask -``: one question per stdin line, each answer printed (and
+    flushed) as soon as it is ready, so a pipe can feed questions one by one."""
+    retriever = _load(args)
+    if args.json:
+        from retrieval.serialize import answer_to_dict
+
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        write, flush = sys.stdout.write, sys.stdout.flush
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            if question.strip():
+                write(dumps(answer_to_dict(retriever.ask(question, k=args.k))) + "\n")
+                flush()
+        return 0
+    from bot.terminal import format_answer
+
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        if question.strip():
+            answer = retriever.ask(question, k=args.k)
+            print(f"? {question}\n{format_answer(answer)}\n", flush=True)
+    return 0
 
 
 def _corpus(args: argparse.Namespace, what: str = "loading the archive") -> Corpus:
@@ -320,6 +336,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 progress=bar,
                 strict_cache=True,
                 verify_files=True,
+                merge=True,
             )
     except CacheWriteError as exc:
         raise CliError(str(exc), code=1) from None

@@ -5,9 +5,11 @@ for the whole question, so a swap never changes an answer half-way. Every new
 index is built in a worker thread (``asyncio.to_thread``) and swapped in with one
 assignment on the event loop; questions asked meanwhile use the old one.
 
-What changed is read from the files' sizes and mtimes: archive articles that are
-only *added* go in as a delta segment (``Retriever.add_articles``); anything
-changed or removed, or a new seed, means a full ``Retriever.load``. A ``.txt``
+What changed is read from the files' sizes and mtimes (one walk over the folders
+per look): archive articles that are only *added* are read (just those) and go in
+as a delta segment (``Retriever.add_articles``); anything changed or removed, or a
+new seed, means a full ``Retriever.load`` (which itself loads the saved index and
+indexes only added archive entries when that is all that changed). A ``.txt``
 dropped into the archive without its ``.toml`` is first ingested (cleaned and
 given its ``.toml`` by ``retrieval.ingest``).
 """
@@ -25,7 +27,8 @@ from pathlib import Path
 from typing import Literal
 
 from retrieval import Retriever
-from retrieval.ingest import Ingester, IngestResult, load_archive
+from retrieval.ingest import Ingester, IngestResult
+from retrieval.ingest.archive import load_entry
 from retrieval.models import Article
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,10 @@ logger = logging.getLogger(__name__)
 # A dropped .txt younger than this may still be being written (e.g. by `tanyaberita add`).
 ORPHAN_MIN_AGE = 3.0  # seconds
 WATCHER = "watcher"  # the added_by of files the watcher ingests
+# A delta segment this large (paragraphs, and share of the main index) is
+# merged into the main index by the watcher.
+MERGE_MIN_ROWS = 20_000
+MERGE_SHARE = 0.1
 
 Snapshot = dict[str, tuple[int, int]]  # "S:name" / "A:rel/path" -> (size, mtime_ns)
 Kind = Literal["unchanged", "delta", "full", "failed"]
@@ -47,9 +54,14 @@ class Refreshed:
     error: str | None = None
 
 
-def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
-    """(size, mtime) of every article file in the seeds and the archive (cheap: stat only)."""
+def scan(
+    seeds_dir: Path, archive_dir: Path | None, min_age: float = ORPHAN_MIN_AGE
+) -> tuple[Snapshot, list[Path]]:
+    """One walk over the seeds and the archive (stat only): the article files'
+    (size, mtime), and the archive ``.txt`` files without a ``.toml`` beside
+    them (dropped in by hand) that are at least ``min_age`` seconds old."""
     found: Snapshot = {}
+    texts: dict[str, tuple[Path, float]] = {}  # archive .txt -> (path, mtime)
     for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
         if folder is None or not folder.is_dir():
             continue
@@ -66,28 +78,26 @@ def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
                             stack.append(name)
                     elif entry.name.endswith((".txt", ".toml")) and entry.is_file():
                         st = entry.stat()
-                        found[f"{label}:{name}"] = (st.st_size, st.st_mtime_ns)
-    # An archive .txt without its .toml is not an article (yet): see orphan_texts.
-    return {
-        k: v
-        for k, v in found.items()
-        if not (k.startswith("A:") and k.endswith(".txt") and f"{k[:-4]}.toml" not in found)
-    }
-
-
-def orphan_texts(archive_dir: Path | None, min_age: float = ORPHAN_MIN_AGE) -> list[Path]:
-    """``.txt`` files in the archive without a ``.toml`` beside them (dropped in by hand)."""
-    if archive_dir is None or not archive_dir.is_dir():
-        return []
+                        key = f"{label}:{name}"
+                        found[key] = (st.st_size, st.st_mtime_ns)
+                        if label == "A" and entry.name.endswith(".txt"):
+                            texts[key] = (Path(entry.path), st.st_mtime)
+    # An archive .txt without its .toml is not an article (yet): an orphan.
     now = time.time()
-    found = []
-    for txt in sorted(archive_dir.rglob("*.txt")):
-        if txt.name.startswith(".") or txt.with_suffix(".toml").exists():
-            continue
-        with contextlib.suppress(OSError):
-            if now - txt.stat().st_mtime >= min_age:
-                found.append(txt)
-    return found
+    orphans = sorted(
+        path
+        for key, (path, mtime) in texts.items()
+        if f"{key[:-4]}.toml" not in found and now - mtime >= min_age
+    )
+    for key in texts:
+        if f"{key[:-4]}.toml" not in found:
+            del found[key]
+    return found, orphans
+
+
+def snapshot(seeds_dir: Path, archive_dir: Path | None) -> Snapshot:
+    """(size, mtime) of every article file in the seeds and the archive (cheap: stat only)."""
+    return scan(seeds_dir, archive_dir)[0]
 
 
 class LiveIndex:
@@ -130,8 +140,8 @@ class LiveIndex:
 
     async def _add(self, articles: Sequence[Article]) -> int:
         old = self.current
-        known = {a.id for a in old.corpus.articles}
-        fresh = [a for a in {a.id: a for a in articles}.values() if a.id not in known]
+        corpus = old.corpus
+        fresh = [a for a in {a.id: a for a in articles}.values() if corpus.position(a.id) is None]
         if fresh:
             self.swap(await asyncio.to_thread(old.add_articles, fresh))
         return len(fresh)
@@ -147,8 +157,10 @@ class LiveIndex:
                 return Refreshed("failed", len(self.current.corpus.articles), error=str(exc))
 
     async def _refresh(self, force: bool) -> Refreshed:
-        ingested = await asyncio.to_thread(self._ingest_dropped)
-        files = await asyncio.to_thread(snapshot, self.seeds_dir, self.archive_dir)
+        files, orphans = await asyncio.to_thread(scan, self.seeds_dir, self.archive_dir)
+        ingested = await asyncio.to_thread(self._ingest_dropped, orphans) if orphans else ()
+        if any(r.status in ("added", "updated") for r in ingested):  # it wrote files
+            files, _ = await asyncio.to_thread(scan, self.seeds_dir, self.archive_dir)
         old = self._files
         if files == old and not force:
             return Refreshed("unchanged", len(self.current.corpus.articles), ingested=ingested)
@@ -169,22 +181,54 @@ class LiveIndex:
             after = len(new.corpus.articles)
             logger.info("index reloaded: %d articles (was %d)", after, before)
             return Refreshed("full", after, max(0, after - before), ingested)
-        archive = self.archive_dir
-        loaded = await asyncio.to_thread(load_archive, archive) if archive else None
-        count = await self._add(loaded.articles if loaded else ())
+        # Only archive entries were added: read just those.
+        entries = sorted(k[2:] for k in added if k.endswith(".toml"))
+        count = await self._add(await asyncio.to_thread(self._entries, entries))
         self._files = files
         if count:
             logger.info("index extended: %d new articles", count)
+        if self.delta_too_large():
+            # Every later add re-analyses the delta: fold it into the main index
+            # (built in a worker thread; questions use the current index meanwhile).
+            merged = await asyncio.to_thread(
+                Retriever.load,
+                self.seeds_dir,
+                cache_dir=self.cache_dir,
+                english_dict=self.english_dict,
+                archive_dir=self.archive_dir,
+                merge=True,
+            )
+            self.swap(merged)
+            after = len(merged.corpus.articles)
+            logger.info("delta segment merged into the main index: %d articles", after)
+            return Refreshed("full", after, max(0, after - before), ingested)
         return Refreshed("delta", len(self.current.corpus.articles), count, ingested)
 
-    def _ingest_dropped(self) -> tuple[IngestResult, ...]:
+    def delta_too_large(self) -> bool:
+        """Whether the delta segment has grown past MERGE_SHARE of the main
+        index (and MERGE_MIN_ROWS paragraphs)."""
+        index = self.current.index
+        if index.base is None:
+            return False
+        rows = len(index) - len(index.base)
+        return rows >= max(MERGE_MIN_ROWS, MERGE_SHARE * len(index.base))
+
+    def _entries(self, names: Sequence[str]) -> list[Article]:
+        """The archive articles of these ``.toml`` files (paths in the archive)."""
+        archive = self.archive_dir
+        if archive is None:
+            return []
+        loaded = (load_entry(archive, archive / name) for name in names)
+        return [a for a in loaded if a is not None]
+
+    def _ingest_dropped(self, orphans: Sequence[Path]) -> tuple[IngestResult, ...]:
         """Ingest the ``.txt`` files dropped into the archive without a ``.toml``. The
         original is removed once its article is stored (or found to be a duplicate)."""
         if self.archive_dir is None:
             return ()
         results: list[IngestResult] = []
         found = []
-        for path in orphan_texts(self.archive_dir):
+        for path in orphans:
             with contextlib.suppress(OSError):  # gone meanwhile
                 st = path.stat()
                 if (str(path), st.st_size, st.st_mtime_ns) not in self._failed:

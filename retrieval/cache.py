@@ -3,9 +3,18 @@
 A cache is keyed by the corpus's raw files (path, size and mtime of every
 ``*.txt``/``*.toml`` under the seeds folder and, recursively, the archive
 folder), the code that cleans them, and the index settings (which include the
-analyzer's version). Loading a fresh cache reads no article file at all: the
-cleaned paragraphs are one UTF-8 blob with offsets, the postings are ``.npy``
-arrays opened memory-mapped, and nothing is analysed again.
+analyzer's version). Loading a fresh cache reads no article file and does no
+work per article or per term: the postings, the cleaned corpus
+(``retrieval.tables``) and the vocabulary (``retrieval.columns``) are plain
+files opened memory-mapped and read on demand, and nothing is analysed again.
+
+Two kinds of cache live in a corpus's folder: a main index
+(``index-<fingerprint>/``, which also lists the files it was built from) and
+at most one delta segment (``delta-<fingerprint>/``): the articles added to
+the archive since the main index was built, analysed, with the main index it
+extends. A start that finds only added archive articles loads the main index,
+indexes just those and saves them as a delta; ``tanyaberita index`` merges
+(rebuilds one main index).
 
 Each corpus folder gets its own sub-folder of ``cache_dir`` (named after its
 path), so corpora sharing a cache folder never prune each other's caches.
@@ -17,13 +26,11 @@ rebuilds.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,8 +38,10 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.analyzer import Analyzer
-from retrieval.index import INDEX_FORMAT, Index, IndexSettings, Postings, Refs
-from retrieval.models import Added, AddedVia, Article, Corpus, Provenance, Source
+from retrieval.columns import ColumnError, SortedLookup, Strings, sorted_order, write_strings
+from retrieval.index import INDEX_FORMAT, DeltaParts, Index, IndexSettings, Postings, Refs
+from retrieval.models import Corpus
+from retrieval.tables import SavedArticles, write_articles
 
 # Modules whose code turns raw files into cleaned articles: a change to any
 # of them (or to their data files) makes every cached corpus stale.
@@ -82,19 +91,37 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+# A corpus's raw files: "S:<name>" (seeds) / "A:<path>" (archive) -> (size, mtime_ns).
+Files = dict[str, tuple[int, int]]
+
+
+def listing(seeds_dir: Path, archive_dir: Path | None = None) -> Files:
+    """Every ``*.txt``/``*.toml`` of the corpus with its size and mtime (stat only)."""
+    files: Files = {}
+    for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
+        if folder is None or not folder.is_dir():
+            continue
+        for rel, st in _raw_files(folder, recursive):
+            files[f"{label}:{rel}"] = (st.st_size, st.st_mtime_ns)
+    return files
+
+
+def fingerprint_of(files: Files, settings: IndexSettings) -> str:
+    """The cache key of a corpus with these files, cleaning code and settings."""
+    h = hashlib.sha256(settings.fingerprint().encode())
+    h.update(code_fingerprint().encode())
+    for name in sorted(files):
+        size, mtime = files[name]
+        h.update(f"\x00{name}\x00{size}\x00{mtime}".encode())
+    return h.hexdigest()
+
+
 def raw_fingerprint(
     seeds_dir: Path, settings: IndexSettings, archive_dir: Path | None = None
 ) -> str:
     """Changes when a raw file is added, removed or rewritten (size or mtime),
     when the cleaning code changes, or when any analysis setting does."""
-    h = hashlib.sha256(settings.fingerprint().encode())
-    h.update(code_fingerprint().encode())
-    for label, folder, recursive in (("S", seeds_dir, False), ("A", archive_dir, True)):
-        if folder is None or not folder.is_dir():
-            continue
-        for rel, st in sorted(_raw_files(folder, recursive), key=lambda e: e[0]):
-            h.update(f"\x00{label}{rel}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
-    return h.hexdigest()
+    return fingerprint_of(listing(seeds_dir, archive_dir), settings)
 
 
 def folder_stamp(seeds_dir: Path, settings: IndexSettings, archive_dir: Path | None = None) -> str:
@@ -110,12 +137,16 @@ def folder_stamp(seeds_dir: Path, settings: IndexSettings, archive_dir: Path | N
         while stack:
             current = stack.pop()
             st = current.stat()
+            count = 0
+            below: list[Path] = []
             with os.scandir(current) as entries:
-                names = sorted(e.name for e in entries)
+                for entry in entries:
+                    count += 1
+                    if recursive and entry.is_dir():
+                        below.append(Path(entry.path))
             rel = current.relative_to(folder).as_posix()
-            h.update(f"\x00{label}{rel}\x00{st.st_mtime_ns}\x00{len(names)}".encode())
-            if recursive:
-                stack.extend(current / n for n in names if (current / n).is_dir())
+            h.update(f"\x00{label}{rel}\x00{st.st_mtime_ns}\x00{count}".encode())
+            stack.extend(sorted(below, reverse=True))
     return h.hexdigest()
 
 
@@ -146,140 +177,39 @@ def corpus_dir(cache_dir: Path, seeds_dir: Path, archive_dir: Path | None = None
 
 
 def cache_path(folder: Path, fingerprint: str) -> Path:
-    """The cache of one fingerprint inside a corpus's folder."""
+    """The main index of one fingerprint inside a corpus's folder."""
     return folder / f"index-{fingerprint[:24]}"
 
 
-# -- articles as JSON --------------------------------------------------------
+def delta_path(folder: Path, fingerprint: str) -> Path:
+    """The delta segment of one fingerprint inside a corpus's folder."""
+    return folder / f"delta-{fingerprint[:24]}"
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value is not None else None
-
-
-def _article_meta(a: Article, folders: dict[str, int]) -> dict[str, Any]:
-    s = a.source
-    added = a.added
-    folder = folders.setdefault(str(a.path.parent), len(folders))
-    return {
-        "id": a.id,
-        "path": [folder, a.path.name],
-        "paragraphs": len(a.paragraphs),
-        "source": [
-            s.outlet,
-            s.title,
-            _iso(s.published),
-            s.has_time,
-            s.url,
-            list(s.wires),
-            s.author,
-        ],
-        "provenance": dict(a.provenance),
-        "added": None
-        if added is None
-        else [added.via, added.ref, _iso(added.at), added.by, added.feed],
-    }
-
-
-def _child(parent: Path, name: str) -> Path:
-    """parent / name without parsing the parent again (100k paths: ~0.1 s
-    instead of ~0.6 s); pathlib's own fast path where it has one."""
-    make = getattr(parent, "_make_child_relpath", None)
-    return cast(Path, make(name)) if make is not None and "/" not in name else parent / name
-
-
-def _article(meta: dict[str, Any], paragraphs: tuple[str, ...], folders: list[Path]) -> Article:
-    outlet, title, published, has_time, url, wires, author = meta["source"]
-    added = meta["added"]
-    folder, name = meta["path"]
-    return Article(
-        id=meta["id"],
-        path=_child(folders[folder], name),
-        source=Source(outlet, title, _when(published), has_time, url, tuple(wires), author),
-        provenance=cast(dict[str, Provenance], meta["provenance"]),
-        paragraphs=paragraphs,
-        added=None
-        if added is None
-        else Added(cast(AddedVia, added[0]), added[1], cast(datetime, _when(added[2])), *added[3:]),
-    )
+def saved_path(folder: Path, fingerprint: str) -> Path:
+    """Where the cache of one fingerprint is: its delta when there is one."""
+    delta = delta_path(folder, fingerprint)
+    return delta if delta.is_dir() else cache_path(folder, fingerprint)
 
 
 # -- save --------------------------------------------------------------------
 
 
-def _write_strings(path: Path, values: Sequence[str]) -> None:
-    """Strings as one UTF-8 blob (path.bin) plus character offsets (path.npy)."""
-    offsets = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum([len(v) for v in values], out=offsets[1:])
-    path.with_suffix(".bin").write_bytes("".join(values).encode("utf-8"))
-    np.save(path.with_suffix(".npy"), offsets, allow_pickle=False)
+def _save_arrays(folder: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
+    for name, arr in arrays.items():
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
 
 
-def _read_strings(path: Path) -> list[str]:
-    text = path.with_suffix(".bin").read_bytes().decode("utf-8")
-    offsets = np.load(path.with_suffix(".npy"), allow_pickle=False).tolist()
-    if offsets[-1] != len(text):
-        raise StaleCache(f"{path} is inconsistent")
-    return [text[a:b] for a, b in itertools.pairwise(offsets)]
-
-
-def save(index: Index, folder: Path) -> Path:
-    """Write the index and its corpus atomically into ``folder`` (a corpus's
-    cache folder): a reader sees the old cache or the new one.
-    Raises CacheWriteError when the disk refuses."""
-    if index.delta is not None:
-        raise ValueError("save a rebuilt index, not one with a delta segment")
-    target = cache_path(folder, index.fingerprint)
+def _write(folder: Path, target: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a fresh temporary folder and rename it to ``target`` (a reader
+    sees the old cache or the new one). Raises CacheWriteError."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-index-", dir=folder))
     except OSError as exc:
         raise CacheWriteError(f"cannot write the index cache in {folder}: {exc}") from exc
     try:
-        articles = index.corpus.articles
-        _write_strings(tmp / "paragraphs", [p for a in articles for p in a.paragraphs])
-        _write_strings(tmp / "terms", index.terms)
-        _write_strings(tmp / "surface", index.surface)
-        _write_strings(tmp / "stems", [index.analyzer.stem(w) for w in index.surface])
-        context_terms = sorted(set().union(*index.article_context)) if articles else []
-        where = {t: i for i, t in enumerate(context_terms)}
-        _write_strings(tmp / "context_terms", context_terms)
-        ctx_off = np.zeros(len(articles) + 1, dtype=np.int64)
-        ctx_ids: list[int] = []
-        for i, terms in enumerate(index.article_context):
-            ctx_ids.extend(sorted(where[t] for t in terms))
-            ctx_off[i + 1] = len(ctx_ids)
-        arrays: dict[str, npt.NDArray[Any]] = {
-            "indptr": index.main.indptr,
-            "indices": index.main.indices,
-            "data": index.main.data,
-            "ref_article": index.refs.article,
-            "ref_number": index.refs.number,
-            "context_ids": np.array(ctx_ids, dtype=np.int32),
-            "context_off": ctx_off,
-            "sketch_rows": index.sketch_rows,
-            "sketch_hashes": index.sketch_hashes,
-            "duplicates": np.array(
-                [(a, b) for a, others in index.duplicates.items() for b in others if a < b],
-                dtype=np.int64,
-            ).reshape(-1, 2),
-        }
-        for name, arr in arrays.items():
-            np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
-        folders: dict[str, int] = {}
-        meta = {
-            "format": INDEX_FORMAT,
-            "fingerprint": index.fingerprint,
-            "rows": len(index),
-            "articles": [_article_meta(a, folders) for a in articles],
-            "folders": list(folders),
-            "warnings": list(index.corpus.warnings),
-        }
-        (tmp / "corpus.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        fill(tmp)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
@@ -292,40 +222,136 @@ def save(index: Index, folder: Path) -> Path:
     return target
 
 
+def _meta(tmp: Path, meta: dict[str, Any]) -> None:
+    (tmp / "corpus.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def save(index: Index, folder: Path, files: Files | None = None) -> Path:
+    """Write a main index and its corpus into ``folder`` (a corpus's cache
+    folder), with ``files``, the listing it was built from (what a later
+    start compares with to index only added files).
+    Raises CacheWriteError when the disk refuses."""
+    if index.delta is not None:
+        raise ValueError("save a rebuilt index, not one with a delta segment")
+
+    def fill(tmp: Path) -> None:
+        articles = index.corpus.articles
+        folders = write_articles(tmp, articles)
+        write_strings(tmp / "terms", index.terms)
+        write_strings(tmp / "surface", index.surface)
+        write_strings(tmp / "stems", [index.analyzer.stem(w) for w in index.surface])
+        context_terms = sorted(set().union(*index.article_context)) if articles else []
+        where = {t: i for i, t in enumerate(context_terms)}
+        write_strings(tmp / "context_terms", context_terms)
+        ctx_off = np.zeros(len(articles) + 1, dtype=np.int64)
+        ctx_ids: list[int] = []
+        for i, terms in enumerate(index.article_context):
+            ctx_ids.extend(sorted(where[t] for t in terms))
+            ctx_off[i + 1] = len(ctx_ids)
+        listed = sorted((files or {}).items())
+        write_strings(tmp / "file_names", [name for name, _ in listed])
+        _save_arrays(
+            tmp,
+            {
+                "indptr": index.main.indptr,
+                "indices": index.main.indices,
+                "data": index.main.data,
+                "ref_article": index.refs.article,
+                "ref_number": index.refs.number,
+                "term_order": sorted_order(index.terms),
+                "context_ids": np.array(ctx_ids, dtype=np.int32),
+                "context_off": ctx_off,
+                "sketch_rows": index.sketch_rows,
+                "sketch_hashes": index.sketch_hashes,
+                "duplicates": _pairs(index.duplicates),
+                "file_stats": np.array([st for _, st in listed], dtype=np.int64).reshape(-1, 2),
+            },
+        )
+        _meta(
+            tmp,
+            {
+                "format": INDEX_FORMAT,
+                "kind": "main",
+                "fingerprint": index.fingerprint,
+                "rows": len(index),
+                "articles": len(articles),
+                "folders": folders,
+                "warnings": list(index.corpus.warnings),
+                "listed": files is not None,
+            },
+        )
+
+    return _write(folder, cache_path(folder, index.fingerprint), fill)
+
+
+def save_delta(index: Index, folder: Path) -> Path:
+    """Write ``index``'s delta segment (its main index must be saved in
+    ``folder`` already) under ``index.fingerprint``."""
+    base, parts = index.base, index.parts
+    if base is None or parts is None or not index.fingerprint or not base.fingerprint:
+        raise ValueError("save_delta wants an index with a delta over a saved main index")
+
+    def fill(tmp: Path) -> None:
+        folders = write_articles(tmp, parts.articles)
+        write_strings(tmp / "new_terms", parts.new_terms)
+        write_strings(tmp / "new_words", parts.new_words)
+        write_strings(tmp / "contexts", [" ".join(sorted(c)) for c in parts.contexts])
+        _save_arrays(
+            tmp,
+            {
+                "indptr": parts.postings.indptr,
+                "indices": parts.postings.indices,
+                "data": parts.postings.data,
+                "found": _pairs(parts.found, every=True),
+            },
+        )
+        _meta(
+            tmp,
+            {
+                "format": INDEX_FORMAT,
+                "kind": "delta",
+                "fingerprint": index.fingerprint,
+                "main": base.fingerprint,
+                "rows": len(index) - len(base),
+                "articles": len(parts.articles),
+                "folders": folders,
+            },
+        )
+
+    return _write(folder, delta_path(folder, index.fingerprint), fill)
+
+
+def _pairs(duplicates: Mapping[int, list[int]], every: bool = False) -> npt.NDArray[np.int64]:
+    """Near-duplicate pairs as an (n, 2) array: each pair once (a < b), or
+    with ``every`` each (row, other) entry."""
+    return np.array(
+        [(a, b) for a, others in duplicates.items() for b in others if every or a < b],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+
+
 # -- load --------------------------------------------------------------------
-
-
-class _Lazy(Sequence[str]):
-    """Saved strings read on first use (a cold start that never needs them
-    never reads them)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._values: list[str] | None = None
-
-    def _load(self) -> list[str]:
-        if self._values is None:
-            self._values = _read_strings(self.path)
-        return self._values
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __getitem__(self, i: int) -> str:  # type: ignore[override]
-        return self._load()[i]
 
 
 class _Context(Sequence[frozenset[str]]):
     """Per article: its context terms, decoded on demand from saved arrays."""
 
     def __init__(
-        self, terms: list[str], ids: npt.NDArray[np.int32], off: npt.NDArray[np.int64]
+        self, terms: Sequence[str], ids: npt.NDArray[np.int32], off: npt.NDArray[np.int64]
     ) -> None:
-        self.terms, self.ids, self.off = terms, ids, off.tolist()
+        self.terms, self.ids, self.off = terms, ids, off
         self._memo: dict[int, frozenset[str]] = {}
+        self._list: list[str] | None = None
+
+    def _terms(self) -> list[str]:
+        # The distinct context terms are few (titles, outlets, dates): decoded
+        # once, on the first look.
+        if self._list is None:
+            self._list = list(self.terms)
+        return self._list
 
     def __len__(self) -> int:
-        return len(self.off) - 1
+        return int(self.off.shape[0]) - 1
 
     def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
         found = self._memo.get(i)
@@ -333,15 +359,16 @@ class _Context(Sequence[frozenset[str]]):
             return found
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        terms = self.terms
+        terms = self._terms()
         j = i % len(self)
-        found = frozenset(terms[t] for t in self.ids[self.off[j] : self.off[j + 1]].tolist())
+        lo, hi = self.off[j : j + 2].tolist()
+        found = frozenset(terms[t] for t in self.ids[lo:hi].tolist())
         if len(self._memo) < 100_000:
             self._memo[i] = found
         return found
 
     def __iter__(self) -> Iterator[frozenset[str]]:
-        terms, ids, off = self.terms, self.ids.tolist(), self.off
+        terms, ids, off = self._terms(), self.ids.tolist(), self.off.tolist()
         for i in range(len(self)):
             found = self._memo.get(i)
             yield (
@@ -351,75 +378,174 @@ class _Context(Sequence[frozenset[str]]):
             )
 
 
+def _read_meta(path: Path, fingerprint: str, kind: str) -> dict[str, Any]:
+    meta = json.loads((path / "corpus.json").read_text(encoding="utf-8"))
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != INDEX_FORMAT
+        or meta.get("fingerprint") != fingerprint
+        or meta.get("kind") != kind
+    ):
+        raise StaleCache(f"{path} holds another index")
+    return meta
+
+
+def _array(path: Path, name: str) -> npt.NDArray[Any]:
+    # Memory-mapped, seen as a plain ndarray (slicing a np.memmap costs more
+    # than the slice).
+    mapped = np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    return cast(npt.NDArray[Any], mapped.view(np.ndarray))
+
+
+def _load_main(path: Path, fingerprint: str, settings: IndexSettings) -> Index:
+    meta = _read_meta(path, fingerprint, "main")
+    articles = SavedArticles(path, meta["folders"])
+    rows = int(meta["rows"])
+    if len(articles) != meta["articles"] or len(articles.texts) != rows:
+        raise StaleCache(f"{path} is inconsistent")
+    corpus = Corpus(articles, tuple(meta["warnings"]))
+    terms = Strings(path / "terms")
+    order = _array(path, "term_order")
+    main = Postings(_array(path, "indptr"), _array(path, "indices"), _array(path, "data"))
+    refs = Refs(_array(path, "ref_article"), _array(path, "ref_number"))
+    if (
+        main.columns != len(terms)
+        or order.shape != (len(terms),)
+        or len(refs) != rows
+        or refs.number.shape != (rows,)
+        or main.indices.shape != main.data.shape
+        or int(main.indptr[-1]) != main.indices.shape[0]
+    ):
+        raise StaleCache(f"{path} is inconsistent")
+    surface = Strings(path / "surface")
+    stems = Strings(path / "stems")
+    if len(stems) != len(surface):
+        raise StaleCache(f"{path} is inconsistent")
+    analyzer = Analyzer(settings.analyzer)
+    analyzer.remember(surface, stems)
+    duplicates: dict[int, list[int]] = {}
+    for a, b in _array(path, "duplicates").tolist():
+        duplicates.setdefault(a, []).append(b)
+        duplicates.setdefault(b, []).append(a)
+    context = _Context(
+        Strings(path / "context_terms"), _array(path, "context_ids"), _array(path, "context_off")
+    )
+    if len(context) != len(articles):
+        raise StaleCache(f"{path} is inconsistent")
+    return Index(
+        corpus=corpus,
+        settings=settings,
+        fingerprint=fingerprint,
+        refs=refs,
+        terms=terms,
+        main=main,
+        main_rows=rows,
+        surface=surface,
+        duplicates={row: sorted(others) for row, others in duplicates.items()},
+        sketch_rows=_array(path, "sketch_rows"),
+        sketch_hashes=_array(path, "sketch_hashes"),
+        article_context=context,
+        analyzer=analyzer,
+        vocabulary=SortedLookup(terms, order),
+    )
+
+
+def _load_delta(path: Path, fingerprint: str, folder: Path, settings: IndexSettings) -> Index:
+    meta = _read_meta(path, fingerprint, "delta")
+    main_fingerprint = meta["main"]
+    base = _load_main(cache_path(folder, main_fingerprint), main_fingerprint, settings)
+    articles = tuple(SavedArticles(path, meta["folders"]))
+    new_terms = tuple(Strings(path / "new_terms"))
+    postings = Postings(_array(path, "indptr"), _array(path, "indices"), _array(path, "data"))
+    contexts = tuple(frozenset(c.split()) for c in Strings(path / "contexts"))
+    rows = sum(len(a.paragraphs) for a in articles)
+    if (
+        rows != meta["rows"]
+        or len(contexts) != len(articles)
+        or postings.columns != len(base.terms) + len(new_terms)
+        or int(postings.indptr[-1]) != postings.indices.shape[0]
+        or (postings.indices.shape[0] and int(postings.indices.max()) >= rows)
+    ):
+        raise StaleCache(f"{path} is inconsistent")
+    found: dict[int, list[int]] = {}
+    for a, b in _array(path, "found").tolist():
+        found.setdefault(a, []).append(b)
+    parts = DeltaParts(
+        articles, postings, new_terms, tuple(Strings(path / "new_words")), found, contexts
+    )
+    return base.joined(parts, fingerprint)
+
+
 def load(folder: Path, fingerprint: str, settings: IndexSettings) -> Index:
     """The cached index (and its corpus, as ``index.corpus``) of the corpus
-    whose fingerprint is given; StaleCache if there is none usable."""
+    whose fingerprint is given: a main index, or a main index and its saved
+    delta; StaleCache if there is none usable."""
     path = cache_path(folder, fingerprint)
-    if not path.is_dir():
+    delta = delta_path(folder, fingerprint)
+    if not path.is_dir() and not delta.is_dir():
         raise StaleCache(f"no cache at {path}")
+    where = path if path.is_dir() else delta
     try:
-        meta = json.loads((path / "corpus.json").read_text(encoding="utf-8"))
-        if meta.get("format") != INDEX_FORMAT or meta.get("fingerprint") != fingerprint:
-            raise StaleCache(f"{path} holds another index")
-
-        def arr(name: str) -> npt.NDArray[Any]:
-            # Memory-mapped, seen as a plain ndarray (slicing a np.memmap costs
-            # more than the slice).
-            mapped = np.load(path / f"{name}.npy", mmap_mode="r")
-            return cast(npt.NDArray[Any], mapped.view(np.ndarray))
-
-        paragraphs = _read_strings(path / "paragraphs")
-        folders = [Path(f) for f in meta["folders"]]
-        articles: list[Article] = []
-        at = 0
-        for m in meta["articles"]:
-            n = int(m["paragraphs"])
-            articles.append(_article(m, tuple(paragraphs[at : at + n]), folders))
-            at += n
-        if at != len(paragraphs) or at != meta["rows"]:
-            raise StaleCache(f"{path} is inconsistent")
-        corpus = Corpus(tuple(articles), tuple(meta["warnings"]))
-        terms = _read_strings(path / "terms")
-        main = Postings(arr("indptr"), arr("indices"), arr("data"))
-        refs = Refs(np.asarray(arr("ref_article")), np.asarray(arr("ref_number")))
-        if main.columns != len(terms) or len(refs) != at or main.indices.shape != main.data.shape:
-            raise StaleCache(f"{path} is inconsistent")
-        surface = _read_strings(path / "surface")
-        analyzer = Analyzer(settings.analyzer)
-        analyzer.remember(surface, _Lazy(path / "stems"))
-        duplicates: dict[int, list[int]] = {}
-        for a, b in np.asarray(arr("duplicates")).tolist():
-            duplicates.setdefault(a, []).append(b)
-            duplicates.setdefault(b, []).append(a)
-        context = _Context(
-            _read_strings(path / "context_terms"),
-            np.load(path / "context_ids.npy", allow_pickle=False),
-            np.load(path / "context_off.npy", allow_pickle=False),
-        )
-        return Index(
-            corpus=corpus,
-            settings=settings,
-            fingerprint=fingerprint,
-            refs=refs,
-            terms=terms,
-            main=main,
-            main_rows=len(refs),
-            surface=tuple(surface),
-            duplicates={row: sorted(others) for row, others in duplicates.items()},
-            sketch_rows=arr("sketch_rows"),
-            sketch_hashes=arr("sketch_hashes"),
-            article_context=context,
-            analyzer=analyzer,
-        )
+        if path.is_dir():
+            return _load_main(path, fingerprint, settings)
+        return _load_delta(delta, fingerprint, folder, settings)
     except StaleCache:
         raise
     except Exception as exc:  # any damage at all means: rebuild
-        raise StaleCache(f"{path} is unreadable ({type(exc).__name__}: {exc})") from exc
+        raise StaleCache(f"{where} is unreadable ({type(exc).__name__}: {exc})") from exc
 
 
-def prune(folder: Path, keep: str) -> None:
-    """Remove this corpus's older caches (never another corpus's folder)."""
-    keep_path = cache_path(folder, keep)
-    for p in folder.glob("index-*"):
-        if p != keep_path and p.is_dir():
+def main_listing(folder: Path) -> tuple[str, Files] | None:
+    """The newest main index saved in ``folder`` that lists its files: its
+    fingerprint and that listing (None when there is none)."""
+    found: list[tuple[int, Path, str]] = []
+    for path in folder.glob("index-*"):
+        try:
+            meta = json.loads((path / "corpus.json").read_text(encoding="utf-8"))
+            if (
+                meta.get("format") == INDEX_FORMAT
+                and meta.get("kind") == "main"
+                and meta.get("listed")
+            ):
+                found.append((path.stat().st_mtime_ns, path, str(meta["fingerprint"])))
+        except (OSError, ValueError, AttributeError, KeyError):
+            continue
+    if not found:
+        return None
+    _, path, fingerprint = max(found)
+    try:
+        names = Strings(path / "file_names").tolist()
+        stats = np.load(path / "file_stats.npy", allow_pickle=False).tolist()
+    except (OSError, ValueError, ColumnError):
+        return None
+    if len(names) != len(stats):
+        return None
+    return fingerprint, {n: (int(s[0]), int(s[1])) for n, s in zip(names, stats, strict=True)}
+
+
+def added_entries(old: Files, new: Files) -> list[str] | None:
+    """The archive entries (``.toml`` paths relative to the archive) that
+    ``new`` adds to ``old`` when it only adds whole entries (a ``.toml`` and
+    its ``.txt``); None when any file changed or went away, or anything else
+    was added (a seed, half an entry)."""
+    for name, stat in old.items():
+        if new.get(name) != stat:
+            return None
+    added = new.keys() - old.keys()
+    tomls = sorted(n for n in added if n.endswith(".toml"))
+    texts = {n for n in added if n.endswith(".txt")}
+    if any(not n.startswith("A:") for n in added) or texts != {f"{n[:-5]}.txt" for n in tomls}:
+        return None
+    return [n[2:] for n in tomls]
+
+
+def prune(folder: Path, keep: str, main: str | None = None) -> None:
+    """Remove this corpus's other caches (never another corpus's folder):
+    all but ``keep`` (and ``main``, the main index a delta ``keep`` extends)."""
+    if main is None:
+        kept = {cache_path(folder, keep)}
+    else:
+        kept = {delta_path(folder, keep), cache_path(folder, main)}
+    for p in [*folder.glob("index-*"), *folder.glob("delta-*")]:
+        if p not in kept and p.is_dir():
             shutil.rmtree(p, ignore_errors=True)

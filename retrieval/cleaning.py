@@ -46,6 +46,7 @@ _SENTENCES_BEFORE_DATELINE = 2  # a standfirst (sometimes printed twice) may pre
 _TITLE_MIN_WORDS = 3  # shorter header lines are section labels ("Timnas Indonesia")
 _TITLE_MAX_WORDS = 40
 _TITLE_FULL_WORDS = 5
+_TWO_PART_HEADLINE_WORDS = 12
 _HEADLINE_MAX_WORDS = 25
 _STANDFIRST_MAX_WORDS = 25
 _CAPTION_MAX_WORDS = 30
@@ -85,8 +86,17 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"konten (?:di bawah ini )?disajikan oleh",
     r"tangkap layar\b|\([A-Z][\w.' -]{2,40}\)$|.{0,40}\b(?:coba )?simak video\b",
     r".*\|\s*$|!\[|-{3,}",  # leftover table cells and markdown images
-    r"(?:home|beranda)(?:\s*[>»/|]?\s*[A-Z][\w-]*){1,5}$",  # breadcrumbs
+    # breadcrumbs: "Home > Daerah", "Beranda Headline Lebak …", "Home Blog Page 4520"
+    r"(?:home|beranda)(?:\s*[>»/|›]?\s*(?:(?-i:[A-Z0-9])[\w-]*|…|\.{3})){1,8}$",
+    # a ticker of other headlines run together after its label
+    r"(?:berita terbaru|berita terkini|breaking news|news ticker|hot news|info terkini)\b"
+    r"\s*:?\s*(?-i:[A-Z0-9\"“]).{40,}",
     r"\[caption\b|.*\[/caption\]$",  # a WordPress caption shortcode left in the text
+    r"lebih baru\s*lebih lama$|posting (?:lebih )?(?:baru|lama)$",  # Blogger's pager
+    r"alamat email anda tidak akan dipublikasikan\b|tinggalkan (?:balasan|komentar)\b",
+    # another story's teaser: rubric, age and headline run together ("Kuliner3 months agoWarung")
+    r".{0,60}?\d+\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago(?-i:[A-Z])",
+    r".{0,60}?\d+\s*(?:detik|menit|jam|hari|minggu|bulan|tahun) (?:yang )?lalu(?-i:[A-Z])",
     # a notice in capitals: "JIKA MENEMUKAN BERITA ... SEGERA HUBUNGI 0813 ... (Chat WhatsApp)"
     r"(?-i:[A-Z0-9 ,.:;!?'\"()/-]{20,}\b(?:HUBUNGI|KLIK|KUNJUNGI)\b).*",
 )
@@ -98,6 +108,7 @@ _RELATED_LABEL = re.compile(
     r"|artikel terkait|pilihan editor|rekomendasi|terpopuler|berita populer|populer"
     r"|baca selengkapnya|artikel lainnya|berita pilihan|topik pilihan|tags?|topik"
     r"|menarik dibaca|selanjutnya|sebelumnya|berita selanjutnya|baca berita|cek berita"
+    r"|baca (?:artikel |berita )?lainnya"
     r"|(?:baca|simak|lihat)(?=\s*:))\b"
 )
 _BULLET = re.compile(r"^[•·*»►▶◆■\-–]\s*")
@@ -116,7 +127,10 @@ _CREDIT_FIELD = re.compile(
     rf"(?i)(?:^|[|/]\s*|\s)(?P<label>{_CREDIT_LABELS})\s*:\s*(?P<value>[^|:]*?)"
     rf"(?=\s*(?:\||$|/?\s*\b(?:{_CREDIT_LABELS})\s*:))"
 )
-_BYLINE = re.compile(rf"(?i)^(?:{_CREDIT_LABELS})\s*:")
+# "Penulis: X", and joined labels: "Penulis/Fotografer: X", "Teks & Foto: X"
+_BYLINE = re.compile(
+    rf"(?i)^(?:{_CREDIT_LABELS}|teks)(?:\s*[/&,]\s*(?:{_CREDIT_LABELS}|teks))*\s*:"
+)
 # "Laporan Wartawan Tribunnews.com, Nama Wartawan", "Laporan Reporter Tribun Jateng, Nama"
 _TRIBUN_BYLINE = re.compile(
     r"(?i)^laporan (?:wartawan|reporter|koresponden|kontributor)[^,]{0,40},\s*(?P<name>[^,|]+)$"
@@ -169,7 +183,8 @@ _DASH = r"\s*[-–—]{1,3}\s*"
 _PLACE = r"[A-Z][\w'.]*(?:[ -][A-Z][\w'.]*){0,3}"
 _PLACE_CAPS = r"[A-Z][A-Z'.]*(?: [A-Z][A-Z'.]*){0,3}"
 _PLACE_WORDS = r"[A-Z][a-z'.]+(?: [A-Z][a-z'.]+){0,2}"
-_UNKNOWN_NAME = r"(?P<name>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})"
+_NAME_WORDS = r"[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}"
+_UNKNOWN_NAME = rf"(?P<name>{_NAME_WORDS})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,10 +397,31 @@ def outlet_name(printed: str) -> str:
     return printed.title() if printed.isupper() else printed
 
 
+def names_outlet(name: str) -> bool:
+    """Whether an upper-case name at the start of a story names an outlet, not a place.
+
+    It does when one of its words is a press word of the registry ("HARIAN MERAPI",
+    "NEWS BIDIK") or opens or closes with one ("POSMETRO MEDAN", "KLIKNEWS"); "JAKARTA",
+    "KOTA BANDUNG" or "POSO" do not.
+    """
+    words = registry().press_words
+    for word in re.findall(r"[A-Z0-9]+", name.upper()):
+        if word in words:
+            return True
+        for press in words:
+            if (word.startswith(press) and len(word) - len(press) >= 4) or (
+                word.endswith(press) and len(word) - len(press) >= 3
+            ):
+                return True
+    return False
+
+
 @cache
 def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
     names = "|".join(re.escape(s) for s in registry().dateline_spellings())
-    outlet = rf"(?P<outlet>{DOMAIN_PATTERN}|(?i:{names})(?![\w.]))"
+    # a host, also a long one ("Palu, tribratanews.sulteng.polri.go.id -"), or a spelling
+    host = rf"(?:[A-Za-z0-9-]+\.){{0,3}}{DOMAIN_PATTERN}"
+    outlet = rf"(?P<outlet>{host}|(?i:{names})(?![\w.]))"
     rest = r"(?P<rest>.*)$"
     return (
         # "TEMPO.CO, Jakarta -", "TRIBUNJATENG.COM, SEMARANG -", "DIALEKSIS.COM | Dunia -"
@@ -396,7 +432,8 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{outlet}(?:{_DASH}|\s+(?=[A-Z\"“])|$){rest}"),
         # "Beijing (ANTARA) -", "Mataram, NTB (ANTARA News) -", "Banjarmasin, (Antaranews Kalsel) -"
         re.compile(
-            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{outlet}\s*\)(?:{_DASH}|\s+|$){rest}"
+            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{outlet}\s*\)"
+            rf"(?:{_DASH}|\s+|$|(?=[A-Z][a-z])){rest}"
         ),
         re.compile(
             rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{_UNKNOWN_NAME}\s*\){_DASH}{rest}"
@@ -405,9 +442,15 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
         # "KOTA BANDUNG, Prolite –": an outlet the registry does not know, before a dash
         re.compile(rf"^(?P<place>{_PLACE})\s*,\s*{_UNKNOWN_NAME}\s*[-–—]{{1,2}}\s+{rest}"),
-        # "JAKARTA -": without an outlet the place is in capitals ...
+        # "Media Humas Polri || Balikpapan" on its own line: a name with a press word, a place
+        re.compile(rf"^(?P<press>{_NAME_WORDS})\s*\|{{1,2}}\s*(?P<place>{_PLACE})\s*(?P<rest>)$"),
+        # "MEDAN BARU-M24 |": a place in capitals, the outlet's short name, a bar
         re.compile(
-            rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—]{{1,2}}\s*|[-–—]{{1,2}}\s*(?=[A-Z\"“][a-z])){rest}"
+            rf"^(?P<place>{_PLACE_CAPS})\s*[-–—]\s*(?P<name>[A-Z][A-Za-z0-9]{{1,12}})\s*\|\s+{rest}"
+        ),
+        # "JAKARTA -", "LOMBOK TENGAH |": without an outlet the place is in capitals ...
+        re.compile(
+            rf"^(?P<place>{_PLACE_CAPS})(?:\s+[-–—|]{{1,2}}\s*|[-–—]{{1,2}}\s*(?=[A-Z\"“][a-z])){rest}"
         ),
     )
 
@@ -427,11 +470,24 @@ def parse_dateline(line: str) -> Dateline | None:
         match = pattern.match(line)
         if match is not None:
             groups = match.groupdict()
-            printed = groups.get("outlet") or groups.get("name")
+            if groups.get("press") is not None and not names_outlet(groups["press"]):
+                continue
+            printed = groups.get("outlet") or groups.get("name") or groups.get("press")
             place = groups.get("place")
             unknown = groups.get("name")
             if unknown and place and unknown.isupper() and place.isupper():
-                printed = None  # "POS-KUPANG, KUPANG -": which is the outlet is anyone's guess
+                # "NEWS BIDIK ,JOGJAKARTA -": the side a press word names is the outlet;
+                # "POS-KUPANG, KUPANG -" without one: which is the outlet is anyone's guess
+                printed = None
+                if names_outlet(place) and not names_outlet(unknown):
+                    printed, place = place, unknown
+                elif names_outlet(unknown) and not names_outlet(place):
+                    printed = unknown
+            elif unknown and not groups.get("outlet") and not names_outlet(unknown):
+                if unknown.isupper() or len(unknown) <= 4:
+                    printed = None  # "MEDAN BARU-M24 |", "BUNTOK, MK -": initials name nobody
+            elif place and printed is None and place.isupper() and names_outlet(place):
+                printed, place = place, None  # "HARIAN MERAPI -": an outlet, not a place
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
     for weak in _WEAK_DATELINES:
@@ -709,9 +765,19 @@ def _is_title(line: str) -> bool:
         and (not line.endswith(".") or line.endswith(("...", "…")))  # "Ini Kata Admin..."
         and not line.startswith(_BULLETS)  # a list item: author, date, related link
         and not line.isupper()  # section labels and breadcrumbs ("LIGA INDONESIA")
-        and _SENTENCE_INSIDE.search(line) is None  # a lede of several sentences
+        # a lede of several sentences; a short headline may hold two ("Desa Pemekaran. Apa ...")
+        and (_SENTENCE_INSIDE.search(line) is None or _two_part_headline(line))
         and parse_dateline(line) is None
         and not any(rule(line) for rule in _FURNITURE)
+    )
+
+
+def _two_part_headline(line: str) -> bool:
+    """``Desa Pemekaran. Apa yang diharap - Apa yang Didapat``: short, unpunctuated at the end."""
+    return (
+        len(line.split()) <= _TWO_PART_HEADLINE_WORDS
+        and not ends_with_punctuation(line)
+        and len(_SENTENCE_INSIDE.findall(line)) == 1
     )
 
 
@@ -755,13 +821,38 @@ def _split_header(lines: Sequence[str]) -> int:
     return 0
 
 
+_TEASER_MIN_WORDS = 8
+
+
+def _slider_teasers(lines: Sequence[str]) -> set[int]:
+    """Another story's headline and cut-off lead above the article (a slider or ticker).
+
+    ``Program Makan Bergizi Gratis ...`` then ``Karo(harianSIB.com)Yayasan ... Kecamatan``:
+    a lead that opens with a dateline and stops mid-phrase while the page goes on is a
+    teaser; the headline-like line above it is that story's, not this page's.
+    """
+    found: set[int] = set()
+    for i, line in enumerate(lines[:_DATELINE_SEARCH_LINES]):
+        dateline = parse_dateline(line)
+        rest = dateline.rest if dateline else ""
+        cut = re.search(r"[A-Za-z]$", rest) is not None and len(rest.split()) >= _TEASER_MIN_WORDS
+        if not cut or i + 1 >= len(lines) or not ends_with_punctuation(lines[i + 1]):
+            continue
+        found.add(i)
+        if i > 0 and _is_title(lines[i - 1]):
+            found.add(i - 1)
+        break
+    return found
+
+
 def clean_article(text: str) -> CleanedText:
     """Title, body paragraphs and header facts of one scraped page (see module doc)."""
     lines = [_normalise(line) for line in text.splitlines()]
     lines = [line for line in lines if line and not _HTML_LEFTOVER.search(line)]
     lines = _rejoin_broken_lines(lines)
     captions = _caption_lines(lines) | _repeated_standfirst(lines)
-    bullets = _related_bullets(lines)
+    slider = _slider_teasers(lines)
+    bullets = _related_bullets(lines) | slider
 
     kept: list[int] = []  # indices into ``lines``
     wires: list[str] = []
@@ -845,6 +936,10 @@ def clean_article(text: str) -> CleanedText:
         parts = split_inline_related(_GLUED_SENTENCE.sub(" ", line))
         paragraphs[i] = [p for part in parts for p in split_long_paragraph(part)]
 
+    if (dateline is None or dateline.outlet is None) and header_outlet is None:
+        # a teaser of another story on the same site names the site in its dateline
+        teaser_datelines = (parse_dateline(lines[i]) for i in sorted(slider))
+        header_outlet = next((d.outlet for d in teaser_datelines if d and d.outlet), None)
     if (dateline is None or dateline.outlet is None) and header_outlet is None:
         skip = captions | {title}
         named = (lines[i] for i in range(len(lines)) if i not in paragraphs and i not in bullets)

@@ -124,7 +124,7 @@ def answer_followup(
         return answer_plan(index, corpus, own, text, k, policy, stats)
     earlier = plan_query(index, vocab, context.question, policy.planning)
     merged = merge_plans(own, earlier, followup)
-    position = next((i for i, a in enumerate(corpus.articles) if a.id == context.article_id), None)
+    position = corpus.position(context.article_id)
     boost = None if position is None else (position, followup.article_boost)
     contextual = answer_plan(index, corpus, merged, text, k, policy, stats, boost, own)
     if contextual.answered or contextual.reason == "missing-term":

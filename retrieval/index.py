@@ -19,18 +19,21 @@ import json
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, overload
+from typing import Any, Literal, NamedTuple, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval import duplicates as dup
 from retrieval.analyzer import Analyzer, AnalyzerSettings
+from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
 from retrieval.models import Article, Corpus
+from retrieval.tables import ArticleChain
 from retrieval.workers import OrderedMap, worker_count
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,7 +41,10 @@ IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
+# A term with at least this many postings, and 4 times those of the query's
+# other terms together, is not added up row by row (see ``Index.best``).
+LONG_POSTINGS = 20_000
 # Paragraphs analysed per task (bounds a worker's memory), and how many make a
 # pool of worker processes worth starting.
 CHUNK = 10_000
@@ -66,8 +72,9 @@ class IndexSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphRef:
+class ParagraphRef(NamedTuple):
+    """A named pair: cheap to make (a row is looked up many times a question)."""
+
     article: int  # position in Corpus.articles
     number: int  # 1-based paragraph number within the article
 
@@ -89,7 +96,7 @@ class Refs(Sequence[ParagraphRef]):
     def __getitem__(self, i: int | slice) -> ParagraphRef | Sequence[ParagraphRef]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return ParagraphRef(int(self.article[i]), int(self.number[i]))
+        return ParagraphRef(self.article.item(i), self.number.item(i))
 
     def __iter__(self) -> Iterator[ParagraphRef]:
         for a, n in zip(self.article.tolist(), self.number.tolist(), strict=True):
@@ -444,6 +451,19 @@ def analyse(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DeltaParts:
+    """A delta segment once analysed: what ``Index.joined`` adds to a main
+    index (and what a saved delta holds)."""
+
+    articles: tuple[Article, ...]
+    postings: Postings  # over every column, new terms after the main's
+    new_terms: tuple[str, ...]  # in column order
+    new_words: tuple[str, ...]  # surface words the main lacks, sorted
+    found: Mapping[int, list[int]]  # row -> near-duplicate rows, for rows it touches
+    contexts: tuple[frozenset[str], ...]  # per new article
+
+
 class Index:
     """Paragraph postings plus what is needed to score a query against them.
 
@@ -458,30 +478,32 @@ class Index:
         settings: IndexSettings,
         fingerprint: str,
         refs: Refs,
-        terms: list[str],
+        terms: Sequence[str],
         main: Postings,
         main_rows: int,
-        surface: tuple[str, ...],
-        duplicates: dict[int, list[int]],
+        surface: Sequence[str],
+        duplicates: Mapping[int, list[int]],
         sketch_rows: IntArray,
         sketch_hashes: npt.NDArray[np.uint64],
         article_context: Sequence[frozenset[str]],
         delta: Postings | None = None,
         analyzer: Analyzer | None = None,
-        vocabulary: dict[str, int] | None = None,
+        vocabulary: Mapping[str, int] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
         self.fingerprint = fingerprint
         self.refs = refs
         self.terms = terms
-        self.vocabulary = vocabulary or {t: i for i, t in enumerate(terms)}
+        self.vocabulary: Mapping[str, int] = (
+            vocabulary if vocabulary is not None else {t: i for i, t in enumerate(terms)}
+        )
         self.main = main
         self.main_rows = main_rows
         self.delta = delta
-        # With a delta: the index it extends and the articles it adds.
+        # With a delta: the index it extends and what the delta adds.
         self.base: Index | None = None
-        self.delta_articles: tuple[Article, ...] = ()
+        self.parts: DeltaParts | None = None
         # The corpus's words as written (after aliases), for matching a
         # misspelt query word to a word that really occurs.
         self.surface = surface
@@ -501,13 +523,13 @@ class Index:
         # sklearn's smooth idf, over the whole corpus (main + delta).
         self.idf: FloatArray = np.log((1.0 + n) / (1.0 + df)) + 1.0
         self._max_idf = float(self.idf.max()) if self.idf.size else 1.0
-        self._article_rows: dict[int, tuple[int, int]] = {}
-        arts = refs.article
-        if n:
-            bounds = np.flatnonzero(np.concatenate(([True], arts[1:] != arts[:-1], [True])))
-            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                self._article_rows[int(arts[lo])] = (lo, hi)
+        # Where each article's rows start (rows are in article order).
+        counts = np.bincount(refs.article, minlength=len(corpus.articles)) if n else _EMPTY_ROWS
+        starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        self._starts = view_ints(starts)
         self._token_columns: dict[str, int] = {}
+        self._largest_weight: dict[int, np.float32] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -518,13 +540,21 @@ class Index:
     def __len__(self) -> int:
         return len(self.refs)
 
+    @property
+    def delta_articles(self) -> tuple[Article, ...]:
+        """The articles of the delta segment (none without one)."""
+        return self.parts.articles if self.parts is not None else ()
+
     def text(self, row: int) -> str:
-        ref = self.refs[row]
-        return self.corpus.articles[ref.article].paragraphs[ref.number - 1]
+        refs = self.refs
+        return self.corpus.paragraph(refs.article.item(row), refs.number.item(row))
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
-        return self._article_rows[article]
+        starts = self._starts
+        if not 0 <= article < len(starts) - 1 or starts[article] == starts[article + 1]:
+            raise KeyError(article)
+        return starts[article], starts[article + 1]
 
     @property
     def max_idf(self) -> float:
@@ -546,25 +576,52 @@ class Index:
         """The columns of the index terms in ``text`` (terms the index lacks
         are left out); each distinct token is analysed once per index."""
         memo = self._token_columns
-        found: set[int] = set()
-        for token in self.analyzer.tokens(text):
-            col = memo.get(token)
-            if col is None:
-                col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
-                if len(memo) < 1_000_000:
-                    memo[token] = col
-            if col >= 0:
-                found.add(col)
-        return found
+        tokens = self.analyzer.tokens(text)
+        found: set[int | None] = set(map(memo.get, tokens))
+        if None in found:  # tokens not met before: analysed once
+            found.discard(None)
+            for token in tokens:
+                if token not in memo:
+                    col = self.vocabulary.get(self.analyzer.stem(self.analyzer.unclitic(token)), -1)
+                    if len(memo) < 1_000_000:
+                        memo[token] = col
+                    found.add(col)
+        found.discard(-1)
+        return found  # type: ignore[return-value]
 
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
         return self._column(col)[0]
 
+    def local_postings(self, columns: Iterable[int], rows: Iterable[int]) -> dict[int, list[int]]:
+        """Per column, its rows that fall in the articles of ``rows`` (ascending,
+        as a list for ``bisect``). Whatever is asked of a column about a row and
+        its article (is the row there, is the article's first row, is any of its
+        rows) has the same answer here as on the full postings."""
+        wanted = np.fromiter(rows, dtype=np.int64)
+        spans = sorted(map(self.article_rows, np.unique(self.refs.article[wanted]).tolist()))
+        los = np.array([lo for lo, _ in spans], dtype=np.int64)
+        his = np.array([hi for _, hi in spans], dtype=np.int64)
+        out: dict[int, list[int]] = {}
+        for col in columns:
+            if col in out:
+                continue
+            found = self.postings(col)
+            starts = np.searchsorted(found, los)
+            counts = np.searchsorted(found, his) - starts
+            total = int(counts.sum())
+            if not total:
+                out[col] = []
+                continue
+            # The positions starts[i] .. starts[i] + counts[i] - 1, for every span.
+            skip = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            out[col] = found[skip + np.arange(total)].tolist()
+        return out
+
     def weight(self, row: int, col: int) -> float:
         """A paragraph's idf-free weight for a term (0 when absent)."""
         rows, data = self._column(col)
-        at = int(np.searchsorted(rows, row))
+        at = int(rows.searchsorted(row))
         return float(data[at]) if at < rows.shape[0] and rows[at] == row else 0.0
 
     def score(self, weights: dict[int, float]) -> tuple[IntArray, FloatArray]:
@@ -603,6 +660,77 @@ class Index:
             acc[touched] = 0.0
             seen[touched] = False
         return touched.astype(np.int64), scores
+
+    def best(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best (row, score) pairs of ``score(weights)``, best first
+        (ties by row): exactly ``top_k`` over every touched row, without adding
+        up the long postings of common terms row by row when that cannot change
+        the result. Rows holding a rarer term get their full score (the common
+        terms' shares looked up and added in the order of ``weights``, as
+        ``score`` adds them). Rows holding only common terms: with one common
+        term, each scores its share alone, so only its k best can place; with
+        several, none can place when even the sum of their largest shares is
+        below the k-th best of the other rows (else every row is scored)."""
+        cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
+        total = sum(self._column(c)[0].size for c, _ in cols)
+        long = {c for c, _ in cols if self._column(c)[0].size >= LONG_POSTINGS}
+        short = [c for c, _ in cols if c not in long]
+        short_size = total - sum(self._column(c)[0].size for c in long)
+        if not long or not short or total < 4 * short_size:
+            return self._best_of_all(weights, k)
+        few_rows = np.unique(np.concatenate([self._column(c)[0] for c in short]))
+        few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
+        shares: dict[int, npt.NDArray[np.float64]] = {}
+        at_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = {}
+        bound = 0.0
+        for col, w in weights.items():
+            col_rows, data = self._column(col)
+            if not col_rows.size:
+                continue
+            factor = w * float(self.idf[col]) / self.max_idf
+            if col in long:
+                at = np.minimum(np.searchsorted(col_rows, few_rows), col_rows.shape[0] - 1)
+                held = col_rows[at] == few_rows
+                few_scores[held] += np.multiply(data[at[held]], factor, dtype=np.float64)
+                at_of[col] = (at, held)
+                if len(long) == 1:
+                    shares[col] = np.multiply(data, factor, dtype=np.float64)
+                else:  # rounding keeps order: no share exceeds the largest weight's
+                    bound += float(np.multiply(self._largest(col), factor, dtype=np.float64))
+            else:
+                few_scores[np.searchsorted(few_rows, col_rows)] += np.multiply(
+                    data, factor, dtype=np.float64
+                )
+        if len(long) > 1:
+            if few_rows.shape[0] < k:
+                return self._best_of_all(weights, k)
+            kth = float(few_scores[top_k(few_scores, k)[-1]])
+            if not bound < kth:
+                return self._best_of_all(weights, k)
+            return [(int(few_rows[p]), float(few_scores[p])) for p in top_k(few_scores, k).tolist()]
+        (big,) = long
+        big_rows = self._column(big)[0]
+        alone = shares[big].copy()
+        at, held = at_of[big]
+        alone[at[held]] = -np.inf
+        keep = top_k(alone, k)
+        keep = keep[np.isfinite(alone[keep])]
+        rows = np.concatenate((few_rows.astype(np.int64), big_rows[keep].astype(np.int64)))
+        scores = np.concatenate((few_scores, alone[keep]))
+        order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
+        rows, scores = rows[order], scores[order]
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+
+    def _largest(self, col: int) -> np.float32:
+        """A column's largest weight (remembered: common terms recur)."""
+        found = self._largest_weight.get(col)
+        if found is None:
+            found = self._largest_weight[col] = self._column(col)[1].max()
+        return found
+
+    def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
+        rows, scores = self.score(weights)
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
 
     # -- building ----------------------------------------------------------
 
@@ -653,54 +781,104 @@ class Index:
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
         """This index plus ``articles`` appended, as a delta segment: costs
         the analysis of the new articles (and of an earlier delta's, which it
-        absorbs), and answers exactly like a rebuild of the whole corpus."""
+        absorbs), and answers exactly like a rebuild of the whole corpus.
+        The main segment is shared, not copied."""
         if self.base is not None:
             return self.base.extend((*self.delta_articles, *articles), fingerprint=fingerprint)
         articles = tuple(articles)
-        first_article = len(self.corpus.articles)
-        corpus = Corpus(self.corpus.articles + articles, self.corpus.warnings)
-        arts, nums, texts = _paragraphs(articles, first_article)
-        terms = list(self.terms)
-        term_ids = _TermIds(self.analyzer, terms, dict(self.vocabulary))
         first_row = len(self)
+        _, _, texts = _paragraphs(articles, 0)
+        # The delta's own term table; its terms are then placed in the main
+        # one's columns, new terms after them in order of first use.
+        local: list[str] = []
+        term_ids = _TermIds(self.analyzer, local, {})
         analysed = analyse(texts, self.settings, term_ids, first_row)
-        refs = Refs(
-            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
-        )
+        vocabulary = self.vocabulary
+        base_columns = len(self.terms)
+        new_terms: list[str] = []
+        columns = np.empty(len(local), dtype=np.int64)
+        for i, term in enumerate(local):
+            col = vocabulary.get(term)
+            if col is None:
+                col = base_columns + len(new_terms)
+                new_terms.append(term)
+            columns[i] = col
+        delta = _placed(analysed.postings, columns, base_columns + len(new_terms))
         pairs = dup.new_pairs(
             self.sketch_rows, self.sketch_hashes, analysed.sketch_rows, analysed.sketch_hashes
         )
+        arts, nums, _ = _paragraphs(articles, len(self.corpus.articles))
+        refs = Refs(
+            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
+        )
         found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer, 0)
-        duplicates = dict(self.duplicates)
-        for row, others in found.items():
-            duplicates[row] = sorted(set(duplicates.get(row, [])) | set(others))
-        new_words = [w for w in term_ids.surface if not _contains(self.surface, w)]
+        new_words = sorted(w for w in term_ids.surface if not _contains(self.surface, w))
+        contexts = tuple(
+            frozenset(self.analyzer.document_terms(article_context_text(a))) for a in articles
+        )
+        parts = DeltaParts(articles, delta, tuple(new_terms), tuple(new_words), found, contexts)
+        return self.joined(parts, fingerprint)
+
+    def joined(self, parts: DeltaParts, fingerprint: str) -> Index:
+        """This (main) index with a delta segment whose analysis is done
+        (what ``extend`` computes and a saved delta holds)."""
+        articles, found, new_terms, new_words = (
+            parts.articles,
+            parts.found,
+            parts.new_terms,
+            parts.new_words,
+        )
+        first_article = len(self.corpus.articles)
+        arts, nums, _ = _paragraphs(articles, first_article)
+        refs = Refs(
+            np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
+        )
+        duplicates: Mapping[int, list[int]] = self.duplicates
+        if found:
+            changed = {
+                row: sorted(set(self.duplicates.get(row, [])) | set(others))
+                for row, others in found.items()
+            }
+            duplicates = ChainMap(changed, cast(dict[int, list[int]], self.duplicates))
+        base_columns = len(self.terms)
+        own = {t: base_columns + i for i, t in enumerate(new_terms)}
         extended = Index(
-            corpus=corpus,
+            corpus=Corpus(ArticleChain(self.corpus.articles, articles), self.corpus.warnings),
             settings=self.settings,
             fingerprint=fingerprint,
             refs=refs,
-            terms=terms,
+            terms=Concat(self.terms, list(new_terms)) if new_terms else self.terms,
             main=self.main,
             main_rows=self.main_rows,
-            surface=tuple(sorted((*self.surface, *new_words))),  # a merge of sorted runs
+            surface=SortedUnion(self.surface, list(new_words)) if new_words else self.surface,
             duplicates=duplicates,
             sketch_rows=self.sketch_rows,
             sketch_hashes=self.sketch_hashes,
-            article_context=_Chain(
-                self.article_context,
-                [
-                    frozenset(self.analyzer.document_terms(article_context_text(a)))
-                    for a in articles
-                ],
-            ),
-            delta=analysed.postings,
+            article_context=_Chain(self.article_context, parts.contexts),
+            delta=parts.postings,
             analyzer=self.analyzer,
-            vocabulary=term_ids.vocabulary,
+            vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
         )
         extended.base = self
-        extended.delta_articles = articles
+        extended.parts = parts
         return extended
+
+
+def _placed(local: Postings, columns: npt.NDArray[np.int64], width: int) -> Postings:
+    """Postings over a delta's own columns moved to the index's columns
+    (``columns[c]`` for local column c) of ``width`` columns in all."""
+    counts = np.diff(local.indptr)
+    order = np.argsort(columns, kind="stable")
+    lengths = counts[order]
+    starts = local.indptr[:-1][order]
+    total = int(lengths.sum())
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    take = shift + np.arange(total, dtype=np.int64)
+    per_column = np.zeros(width, dtype=np.int64)
+    per_column[columns] = counts
+    indptr = np.zeros(width + 1, dtype=np.int64)
+    np.cumsum(per_column, out=indptr[1:])
+    return Postings(indptr, local.indices[take], local.data[take])
 
 
 def _contains(sorted_words: Sequence[str], word: str) -> bool:
@@ -711,7 +889,7 @@ def _contains(sorted_words: Sequence[str], word: str) -> bool:
 class _Chain(Sequence[frozenset[str]]):
     """One sequence over two (the base's per-article list and the delta's)."""
 
-    def __init__(self, first: Sequence[frozenset[str]], second: list[frozenset[str]]) -> None:
+    def __init__(self, first: Sequence[frozenset[str]], second: Sequence[frozenset[str]]) -> None:
         self.first, self.second = first, second
 
     def __len__(self) -> int:
@@ -721,6 +899,8 @@ class _Chain(Sequence[frozenset[str]]):
         n = len(self.first)
         if i < 0:
             i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
         return self.first[i] if i < n else self.second[i - n]
 
     def __iter__(self) -> Iterator[frozenset[str]]:
@@ -784,11 +964,17 @@ def _confirm(
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:
-    """Positions of the k highest scores, best first; ties keep corpus order."""
+    """Positions of the k highest scores, best first; ties keep corpus order,
+    at the k-th place too (the lowest positions among equal scores win)."""
     n = scores.shape[0]
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    if k < n:
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        above = np.flatnonzero(scores > kth)
+        part = np.concatenate((above, np.flatnonzero(scores == kth)[: k - above.shape[0]]))
+    else:
+        part = np.arange(n)
     # lexsort: last key is primary -> by score desc, then position asc.
     order = np.lexsort((part, -scores[part]))
     return part[order].astype(np.int64)

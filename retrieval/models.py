@@ -6,8 +6,9 @@ indexing, answering) takes data and returns data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, cast
@@ -71,14 +72,65 @@ class Article:
     added: Added | None = None
 
 
+def newest_order(articles: Sequence[Article]) -> list[int]:
+    """Positions of ``articles``, most recently published first; undated ones
+    last; ties in corpus order."""
+    dated = [i for i, a in enumerate(articles) if a.source.published is not None]
+    undated = [i for i, a in enumerate(articles) if a.source.published is None]
+    dated.sort(key=lambda i: cast(datetime, articles[i].source.published), reverse=True)
+    return dated + undated
+
+
+class ArticleTable(Sequence[Article]):
+    """Articles that know their ids and their newest-first order without
+    building every ``Article`` (a saved corpus opens in constant time)."""
+
+    @abstractmethod
+    def position(self, article_id: str) -> int | None:
+        """The position of the article with that id, or None."""
+
+    @abstractmethod
+    def newest(self, n: int) -> list[Article]:
+        """The n most recently published articles; undated ones last."""
+
+    def paragraph(self, article: int, number: int) -> str:
+        """Paragraph ``number`` (1-based) of the article at ``article``."""
+        return self[article].paragraphs[number - 1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(self) != len(other):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    articles: tuple[Article, ...]
+    """The articles (a tuple, or a table read on demand) and the load's warnings."""
+
+    articles: Sequence[Article]
     warnings: tuple[str, ...] = ()
+    _positions: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def position(self, article_id: str | None) -> int | None:
+        """The position of the article with that id in ``articles``, or None."""
+        if article_id is None:
+            return None
+        if isinstance(self.articles, ArticleTable):
+            return self.articles.position(article_id)
+        if self._positions is None:
+            positions: dict[str, int] = {}
+            for i, a in enumerate(self.articles):
+                positions.setdefault(a.id, i)
+            object.__setattr__(self, "_positions", positions)
+        assert self._positions is not None
+        return self._positions.get(article_id)
 
     def find(self, article_id: str | None) -> Article | None:
         """The article with that id, or None."""
-        return next((a for a in self.articles if a.id == article_id), None)
+        at = self.position(article_id)
+        return None if at is None else self.articles[at]
 
     def article(self, article_id: str) -> Article:
         found = self.find(article_id)
@@ -86,12 +138,17 @@ class Corpus:
             raise KeyError(article_id)
         return found
 
+    def paragraph(self, article: int, number: int) -> str:
+        """Paragraph ``number`` (1-based) of the article at position ``article``."""
+        if isinstance(self.articles, ArticleTable):
+            return self.articles.paragraph(article, number)
+        return self.articles[article].paragraphs[number - 1]
+
     def newest(self, n: int) -> list[Article]:
         """The n most recently published articles; undated ones last."""
-        dated = [a for a in self.articles if a.source.published is not None]
-        undated = [a for a in self.articles if a.source.published is None]
-        dated.sort(key=lambda a: cast(datetime, a.source.published), reverse=True)
-        return (dated + undated)[: max(n, 0)]
+        if isinstance(self.articles, ArticleTable):
+            return self.articles.newest(max(n, 0))
+        return [self.articles[i] for i in newest_order(self.articles)[: max(n, 0)]]
 
 
 @dataclass(frozen=True, slots=True)

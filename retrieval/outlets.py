@@ -40,10 +40,14 @@ class Outlet:
 class Registry:
     """Lookups over a fixed list of outlets (see :func:`registry`)."""
 
-    __slots__ = ("_by_dateline", "_by_domain", "_by_name", "outlets")
+    __slots__ = ("_by_dateline", "_by_domain", "_by_name", "outlets", "press_words")
 
-    def __init__(self, outlets: tuple[Outlet, ...]) -> None:
+    def __init__(
+        self, outlets: tuple[Outlet, ...], press_words: frozenset[str] = frozenset()
+    ) -> None:
         self.outlets = outlets
+        # upper-case words that make a name at the start of a story an outlet's ("HARIAN")
+        self.press_words = press_words
         self._by_domain: dict[str, Outlet] = {}
         self._by_dateline: dict[str, Outlet] = {}
         self._by_name: dict[str, Outlet] = {}
@@ -138,8 +142,16 @@ def _load(text: str, source: str) -> tuple[Outlet, ...]:
     return tuple(outlets)
 
 
+def _press_words(text: str, source: str) -> frozenset[str]:
+    value = tomllib.loads(text).get("press_words", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{source}: press_words: expected a list of strings")
+    return frozenset(v.upper() for v in value)
+
+
 @cache
 def registry() -> Registry:
     """The registry shipped in ``retrieval/data/outlets.toml`` (loaded once)."""
     text = resources.files("retrieval").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
-    return Registry(_load(text, f"retrieval/data/{_DATA_FILE}"))
+    source = f"retrieval/data/{_DATA_FILE}"
+    return Registry(_load(text, source), _press_words(text, source))

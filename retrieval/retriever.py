@@ -12,7 +12,8 @@ from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.followup import FollowUp, answer_followup
 from retrieval.index import Index, IndexSettings, Progress
-from retrieval.models import Answer, Article, Corpus, Hit
+from retrieval.ingest.archive import load_entry
+from retrieval.models import Answer, Article, Corpus, CorpusError, Hit
 from retrieval.query import QueryPlan, Vocabulary, plan_query
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ class Retriever:
         self.english = english
         self._vocab = Vocabulary(index, english, self.policy.planning)
         self._stats = CorpusStats(index, self.policy)
-        self._positions: dict[str, int] | None = None  # article id -> position
         self._source: tuple[Path, Path | None, IndexSettings] | None = None
 
     @classmethod
@@ -60,6 +60,7 @@ class Retriever:
         progress: Progress | None = None,
         strict_cache: bool = False,
         verify_files: bool = False,
+        merge: bool = False,
     ) -> Retriever:
         """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index,
         from a fresh cache in ``cache_dir`` when there is one (reading no
@@ -68,6 +69,9 @@ class Retriever:
         cache cannot be written (otherwise that only costs start-up time).
         A cache is judged fresh from the folders' stamp; ``verify_files``
         checks every file instead (see ``files_changed`` for a later check).
+        Archive articles added since the cache was built are indexed alone,
+        as a delta segment saved beside it; ``merge`` rebuilds one main index
+        instead (``tanyaberita index``).
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
@@ -88,6 +92,7 @@ class Retriever:
             progress=progress,
             strict_cache=strict_cache,
             verify_files=verify_files,
+            merge=merge,
         )
         retriever = cls(index, policy, english)
         retriever._source = (seeds_dir, archive_dir, settings)
@@ -105,7 +110,9 @@ class Retriever:
     def add_articles(self, articles: Sequence[Article]) -> Retriever:
         """A retriever that also knows ``articles`` (a delta segment; costs
         only their analysis). Its answers equal a full rebuild's."""
-        return Retriever(self.index.extend(articles), self.policy, self.english)
+        extended = Retriever(self.index.extend(articles), self.policy, self.english)
+        extended._source = self._source
+        return extended
 
     def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
         """Answer a question; with ``context``, as a follow-up to that exchange."""
@@ -124,9 +131,10 @@ class Retriever:
 
         Raises KeyError when the corpus no longer holds that paragraph.
         """
-        if self._positions is None:
-            self._positions = {a.id: i for i, a in enumerate(self.corpus.articles)}
-        lo, hi = self.index.article_rows(self._positions[article_id])
+        position = self.corpus.position(article_id)
+        if position is None:
+            raise KeyError(article_id)
+        lo, hi = self.index.article_rows(position)
         if not 1 <= paragraph <= hi - lo:
             raise KeyError((article_id, paragraph))
         return make_hit(self.index, self.corpus, lo + paragraph - 1, 0.0, {})
@@ -156,7 +164,7 @@ def cache_status(
         fresh = True
     except cache.StaleCache:
         fresh = False
-    return cache.cache_path(folder, fingerprint), fresh
+    return cache.saved_path(folder, fingerprint), fresh
 
 
 def load_index(
@@ -168,10 +176,13 @@ def load_index(
     progress: Progress | None = None,
     strict_cache: bool = False,
     verify_files: bool = False,
+    merge: bool = False,
 ) -> Index:
     """The index of a corpus folder (its corpus is ``index.corpus``): loaded
-    from a fresh cache, else rebuilt and saved (pruning only this corpus's
-    older caches).
+    from a fresh cache; else, when the archive only gained articles since the
+    main index was saved, that index with the new articles as a delta segment
+    (saved too); else rebuilt and saved (pruning only this corpus's older
+    caches). ``merge`` rebuilds rather than load or make a delta.
 
     Freshness is judged from the folders' stamp (mtimes and entry counts), so
     a cold start stats no article file; ``verify_files`` checks every file's
@@ -179,35 +190,89 @@ def load_index(
     settings = settings or IndexSettings()
     folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
     stamp = cache.folder_stamp(seeds_dir, settings, archive_dir)
-    if not verify_files:
+    if not verify_files and not merge:
         known = cache.stamped_fingerprint(folder, stamp)
         if known is not None:
             try:
                 return cache.load(folder, known, settings)
             except cache.StaleCache:
                 pass
-    fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
-    try:
-        index = cache.load(folder, fingerprint, settings)
-        log.debug("index loaded from cache %s", folder)
-        _remember(folder, stamp, fingerprint, strict_cache)
-        return index
-    except cache.StaleCache as why:
-        if cache.cache_path(folder, fingerprint).exists():
-            log.warning("index cache ignored and rebuilt: %s", why)
+    files = cache.listing(seeds_dir, archive_dir)
+    fingerprint = cache.fingerprint_of(files, settings)
+    if not (merge and cache.delta_path(folder, fingerprint).exists()):
+        try:
+            index = cache.load(folder, fingerprint, settings)
+            log.debug("index loaded from cache %s", folder)
+            _remember(folder, stamp, fingerprint, strict_cache)
+            return index
+        except cache.StaleCache as why:
+            if cache.saved_path(folder, fingerprint).exists():
+                log.warning("index cache ignored and rebuilt: %s", why)
+    if not merge and archive_dir is not None:
+        extended = _with_new_articles(folder, files, fingerprint, settings, archive_dir)
+        if extended is not None:
+            if _save(folder, extended, strict_cache, delta=True):
+                _remember(folder, stamp, fingerprint, strict_cache)
+            return extended
     corpus = load_corpus(seeds_dir, archive_dir, progress)
     index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
-    try:
-        cache.save(index, folder)
-        cache.prune(folder, keep=fingerprint)
-    except cache.CacheWriteError as exc:
-        if strict_cache:
-            raise
-        # A read-only disk costs start-up time, never the answer.
-        log.warning("%s", exc)
-        return index
-    _remember(folder, stamp, fingerprint, strict_cache)
+    if _save(folder, index, strict_cache, files=files):
+        _remember(folder, stamp, fingerprint, strict_cache)
     return index
+
+
+def _with_new_articles(
+    folder: Path, files: cache.Files, fingerprint: str, settings: IndexSettings, archive_dir: Path
+) -> Index | None:
+    """The saved main index plus the archive entries added since it was
+    built, as a delta segment; None when that is not what changed (or the
+    new entries do not load cleanly: the full load then says why)."""
+    saved = cache.main_listing(folder)
+    if saved is None:
+        return None
+    main_fingerprint, main_files = saved
+    added = cache.added_entries(main_files, files)
+    if not added:
+        return None
+    try:
+        base = cache.load(folder, main_fingerprint, settings)
+        articles = [load_entry(archive_dir, archive_dir / rel) for rel in added]
+    except (cache.StaleCache, CorpusError):
+        return None
+    fresh = [a for a in articles if a is not None]
+    ids = {a.id for a in fresh}
+    if len(fresh) != len(articles) or len(ids) != len(fresh):
+        return None  # skipped files or clashing ids: a full load reports them
+    if any(base.corpus.position(i) is not None for i in ids):
+        return None
+    log.info("index: %d new archive articles indexed as a delta segment", len(fresh))
+    return base.extend(fresh, fingerprint=fingerprint)
+
+
+def _save(
+    folder: Path,
+    index: Index,
+    strict: bool,
+    *,
+    files: cache.Files | None = None,
+    delta: bool = False,
+) -> bool:
+    """Save a main index (and prune the older ones) or a delta; a cache that
+    cannot be written costs start-up time, never the answer (unless strict)."""
+    try:
+        if delta:
+            assert index.base is not None
+            cache.save_delta(index, folder)
+            cache.prune(folder, keep=index.fingerprint, main=index.base.fingerprint)
+        else:
+            cache.save(index, folder, files)
+            cache.prune(folder, keep=index.fingerprint)
+    except cache.CacheWriteError as exc:
+        if strict:
+            raise
+        log.warning("%s", exc)
+        return False
+    return True
 
 
 def _remember(folder: Path, stamp: str, fingerprint: str, strict: bool) -> None:

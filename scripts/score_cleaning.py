@@ -506,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=Path("/work/real-pages"))
     parser.add_argument("--expect", type=Path, default=ROOT / "tests/data/real_pages.json")
     parser.add_argument("--batch2", type=Path, default=ROOT / "tests/data/real_pages_batch2.json")
+    parser.add_argument("--batch3", type=Path, default=ROOT / "tests/data/real_pages_batch3.json")
+    parser.add_argument("--batch3-pages", type=Path, default=Path("/work/real-pages/batch3"))
     parser.add_argument("--heldout-pages", type=Path, default=Path("/work/real-pages/heldout"))
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests/data/real_pages_heldout.json")
     parser.add_argument("--html-corpus", type=Path, default=SHARED / "idnews-html-2016")
@@ -529,6 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"real pages: skipped ({args.expect} or {args.pages} missing)", file=sys.stderr)
     if args.batch2.is_file() and args.pages.is_dir():
         sets.append(("real pages, batch 2", load_real(args.pages, args.batch2), "development"))
+    if args.batch3.is_file() and args.batch3_pages.is_dir():
+        batch3 = load_real(args.batch3_pages, args.batch3)
+        sets.append(("real pages, batch 3", batch3, "development"))
     if args.heldout.is_file() and args.heldout_pages.is_dir():
         held = load_real(args.heldout_pages, args.heldout)
         sets.append(("held-out real pages", held, "never used to develop the cleaner"))

@@ -125,6 +125,45 @@ INDEX_PAGE = """<!DOCTYPE html><html lang="id"><head><title>Berita Terkini - Kab
 <li><a href="/berita/gempa">Gempa Guncang Pulau Seram</a></li>
 </ul><footer>Copyright 2025 Kabar Nusantara</footer></body></html>"""
 
+# A section page whose teasers are long enough to pass for article text: each card is a
+# headline link, a time and a one-sentence teaser.
+SECTION_TEASERS = [
+    (
+        "Harga beras di Pasar Kramat Jati turun setelah panen raya",
+        "Pedagang menyebut pasokan"
+        " dari Karawang dan Indramayu melimpah sejak awal bulan sehingga harga ikut turun.",
+    ),
+    (
+        "Banjir rob rendam ratusan rumah di pesisir Pekalongan",
+        "Air laut pasang setinggi"
+        " setengah meter masuk ke permukiman warga sejak Selasa sore dan belum surut.",
+    ),
+    (
+        "Gempa magnitudo 5,1 guncang Maluku Tengah tanpa potensi tsunami",
+        "Badan Meteorologi mencatat pusat gempa berada di laut pada kedalaman sepuluh kilometer.",
+    ),
+    (
+        "Pemkot Bandung perpanjang jam operasional bus kota",
+        "Bus kota kini beroperasi hingga"
+        " pukul sepuluh malam untuk melayani pekerja yang pulang larut.",
+    ),
+    (
+        "Ribuan warga padati festival budaya di alun-alun Purwokerto",
+        "Festival tahunan itu"
+        " menampilkan kesenian tradisional dari dua puluh tujuh kecamatan di Banyumas.",
+    ),
+]
+SECTION_PAGE = (
+    '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Daerah - Kabar'
+    ' Nusantara</title></head><body><h1>Daerah</h1><div class="daftar">'
+    + "".join(
+        f'<div class="kartu"><a href="/daerah/{n}">{title}</a><span>{n + 1} jam lalu</span>'
+        f"<p>{teaser}</p></div>"
+        for n, (title, teaser) in enumerate(SECTION_TEASERS)
+    )
+    + "</div></body></html>"
+)
+
 TEXT_ARTICLE = (
     "\n\n".join(
         [
@@ -266,6 +305,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, html, ENGLISH.encode())
         elif path == "/indeks":
             self._send(200, html, INDEX_PAGE.encode())
+        elif path == "/kanal":
+            self._send(200, html, SECTION_PAGE.encode())
         elif path == "/video":
             self._send(200, html, VIDEO_PAGE.encode())
         elif path == "/premium":

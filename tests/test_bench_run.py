@@ -51,7 +51,7 @@ def test_tiny_run_fills_every_cell_and_ratios(tmp_path: Path) -> None:
     spec = run.CorpusSpec("syn-tiny", "synthetic", 150)
     report = run.run(
         [spec],
-        ["bm25s", "bm25s-retrieve"],
+        ["bm25s", "bm25s-retrieve", "bm25s-cli"],
         work_root=tmp_path,
         timeout=120,
         seed=1,
@@ -61,12 +61,15 @@ def test_tiny_run_fills_every_cell_and_ratios(tmp_path: Path) -> None:
     rows = {r["system"]: r for r in report["rows"]}
     markdown = run.table(report)
 
-    assert set(rows) == {"bm25s", "bm25s-retrieve"}
+    assert set(rows) == {"bm25s", "bm25s-retrieve", "bm25s-cli"}
     for row in rows.values():
         assert row["error"] is None
         assert row["queries"] == 8 and row["paragraphs"] == 150
         assert row["size_mib"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0
         assert row["hit10"] >= 0.5  # rare words of a paragraph find it in a tiny corpus
+        assert row["per_question_ms"] > row["p50_ms"]  # all-in: the process start and load too
+    # Asked through a pipe, bm25s finds what it finds in process.
+    assert rows["bm25s-cli"]["ranks"] == rows["bm25s"]["ranks"]
     assert "| syn-tiny | 150 | bm25s |" in markdown and "1.0×" in markdown
     json.dumps(report)  # the JSON file is plain data
 

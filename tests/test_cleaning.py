@@ -902,9 +902,82 @@ def test_a_name_that_is_also_an_outlet_word_names_no_outlet() -> None:
 
 
 def test_two_capitalised_names_before_a_dash_name_no_outlet() -> None:
-    dateline = parse_dateline(f"POS-KUPANG, KUPANG - {P1}")
+    dateline = parse_dateline(f"SINAR TIMUR, KUPANG - {P1}")
     assert dateline is not None
     assert (dateline.outlet, dateline.rest) == (None, P1)
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet", "place"),
+    [
+        # a press word (registry data) makes a capitalised name an outlet, on either side
+        ("POS-KUPANG, KUPANG - ", "Pos-Kupang", "KUPANG"),
+        ("KABAR SELATAN ,PALOPO – ", "Kabar Selatan", "PALOPO"),
+        ("MAKASSAR, WARTA TIMUR - ", "Warta Timur", "MAKASSAR"),
+        ("HARIAN SELATAN - ", "Harian Selatan", None),
+        ("KORANSELATAN MAKASSAR – ", "Koranselatan Makassar", None),
+        # places stay places: no press word ("POSO" only starts like one)
+        ("JAKARTA - ", None, "JAKARTA"),
+        ("KOTA BANDUNG – ", None, "KOTA BANDUNG"),
+        ("POSO - ", None, "POSO"),
+        # a bar instead of a dash; an outlet's initials after the place name nobody
+        ("LOMBOK TENGAH | ", None, "LOMBOK TENGAH"),
+        ("MEDAN BARU-M24 | ", None, "MEDAN BARU"),
+        ("BUNTOK, MK - ", None, "BUNTOK"),
+        # a name with a press word, a double bar and a place on a line of their own
+        ("Warta Humas Daerah || Balikpapan\n", "Warta Humas Daerah", "Balikpapan"),
+        # a long host printed whole
+        ("Palu, humas.polres.sulteng.go.id – ", "humas.polres.sulteng.go.id", "Palu"),
+    ],
+)
+def test_unknown_outlets_datelines_by_their_shape(
+    line: str, outlet: str | None, place: str | None
+) -> None:
+    dateline = parse_dateline(line.rstrip("\n") if line.endswith("\n") else line + P1)
+    assert dateline is not None
+    assert (dateline.outlet, dateline.place) == (outlet, place)
+    cleaned = clean_article(f"Judul Berita Daerah Hari Ini Cukup Panjang\n{line}{P1}\n{P2}")
+    assert cleaned.paragraphs[0] == P1 and cleaned.dateline_outlet == outlet
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Penulis/Fotografer: Rina Wati",
+        "Teks & Foto: Budi Santoso",
+        "Beranda Headline Lebak …",
+        "Home Blog Page 4520",
+        "Beranda › Daerah › Banten",
+        "Berita Terbaru Polisi Tangkap Pencuri Motor Harga Cabai Naik Lagi Jelang Lebaran",
+    ],
+)
+def test_credit_breadcrumb_and_ticker_lines_are_never_the_title(furniture: str) -> None:
+    title = "Pemkab Lebak Siapkan Posko Banjir di Selatan"
+    for page in (f"{furniture}\n{title}\n{P1}\n{P2}", f"{title}\n{furniture}\n{P1}\n{P2}"):
+        cleaned = clean_article(page)
+        assert cleaned.title == title
+        assert furniture not in cleaned.paragraphs
+
+
+def test_teasers_of_other_stories_go() -> None:
+    after = [
+        "Baca Lainnya :",
+        "Kuliner Lokal3 months agoWarung Sederhana Ini Viral Karena Foto Para Pelanggan",
+        "Daerah 2 jam laluJembatan Gantung di Cibeber Rusak Diterjang Arus",
+        "Lebih baru Lebih lama",
+        "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *",
+    ]
+    cleaned = clean_article("\n".join(["Judul Berita Daerah Hari Ini", P1, P2, P3, *after]))
+    assert cleaned.paragraphs == (P1, P2, P3)
+
+
+def test_a_slider_teaser_above_the_article_is_neither_title_nor_body() -> None:
+    teaser = "Harga Cabai Naik Dua Kali Lipat di Pasar Rangkasbitung"
+    cut = "Lebak(kabarlebak.com)Harga cabai rawit di Pasar Rangkasbitung naik menjadi Rp80 ribu"
+    cleaned = clean_article(f"{teaser}\n{cut}\n{P1}\n{P2}\n{P3}")
+    assert cleaned.title is None
+    assert cleaned.paragraphs == (P1, P2, P3)
+    assert cleaned.dateline_outlet == "Kabarlebak"  # the teaser is the same site's
 
 
 def test_end_mark_and_photo_credit_stay_apart() -> None:
@@ -979,3 +1052,9 @@ def test_a_village_site_page_headline_shortcodes_and_notices() -> None:
     assert cleaned.paragraphs[0].startswith("Warga Desa Sukamaju mengikuti pelatihan")
     assert len(cleaned.paragraphs) == 2
     assert not any("caption" in p or "HUBUNGI" in p for p in cleaned.paragraphs)
+
+
+def test_a_short_headline_may_hold_two_sentences() -> None:
+    title = "Pasar Murah. Apa yang Dijual dan Siapa yang Boleh Membeli"
+    cleaned = clean_article(f"{title}\nOleh Redaksi | 04 November 2016\n{P1}\n{P2}")
+    assert cleaned.title == title and cleaned.paragraphs == (P1, P2)

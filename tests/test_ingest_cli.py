@@ -129,6 +129,7 @@ BAD = [
     ("/besar", "larger than 5 MB"),
     ("/english", "not Indonesian text"),
     ("/indeks", "no article text"),
+    ("/kanal", "a list of other stories, not an article"),
     ("/video", "no article text"),
     ("/premium", "no article text"),
 ]

@@ -171,3 +171,13 @@ def test_one_skip_rule_for_seeds_and_archive(tmp_path: Path) -> None:
         (seeds / path.name).write_bytes(path.read_bytes())
     corpus = load_corpus(seeds, max_file_bytes=1024)
     assert [a.id for a in corpus.articles] == ["ok"]
+
+
+def test_a_section_page_is_a_listing_and_an_article_with_related_links_is_not() -> None:
+    from tests.ingest_site import SECTION_PAGE
+
+    assert from_html(SECTION_PAGE, "https://kabarlebak.com/daerah").listing
+    article = _page().replace("<br/><br/>", '<br/>Baca juga: <a href="/x">Jembatan gantung'
+                              " di Cibeber rusak diterjang arus</a><br/>")  # fmt: skip
+    draft = from_html(article, "https://kabarlebak.com/berita/banjir")
+    assert draft.paragraphs and not draft.listing

@@ -188,6 +188,12 @@ def load_archive(
     return Loaded(tuple(articles), tuple(skipped))
 
 
+def load_entry(root: Path, toml: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article | None:
+    """One archive article, by its ``.toml`` (None when its text would be
+    skipped: too large or binary); ``load_archive`` for just the new entries."""
+    return _load_one(root, toml, toml.with_suffix(".txt"), max_bytes, [])
+
+
 def _where(root: Path, path: Path) -> str:
     try:
         return str(path.relative_to(root.parent))

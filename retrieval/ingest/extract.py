@@ -19,6 +19,7 @@ from retrieval.cleaning import clean_article
 from retrieval.dates import parse_date
 from retrieval.ingest.density import densest_text, main_text
 from retrieval.ingest.errors import IngestError
+from retrieval.ingest.listing import is_listing
 from retrieval.ingest.urls import host_of, is_web_url
 from retrieval.metadata import stated_metadata
 from retrieval.models import Provenance
@@ -53,6 +54,7 @@ class Draft:
     wires: tuple[str, ...] = ()
     author: str | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=lambda: MappingProxyType({}))
+    listing: bool = False  # the main text is mostly teasers of other stories (an index page)
 
 
 def decode(body: bytes, where: str, charset: str | None = None) -> str:
@@ -150,6 +152,7 @@ def from_html(html: str, url: str | None = None) -> Draft:
         wires=meta.wires or (),
         author=author,
         provenance=MappingProxyType(provenance),
+        listing=is_listing(html, cleaned.paragraphs),
     )
 
 

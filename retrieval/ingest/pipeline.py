@@ -146,6 +146,10 @@ class Ingester:
         else:
             draft = self._from_file(Path(item), source_url)
             via, ref = "file", str(Path(item))
+        if draft.listing:
+            raise IngestError(
+                f"{item}: a list of other stories, not an article (an index or section page?)"
+            )
         check_article(draft.paragraphs, item)
         url = draft.url or (item if via != "file" else source_url)
         now = datetime.now(UTC).replace(microsecond=0)

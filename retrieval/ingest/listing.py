@@ -1,0 +1,85 @@
+"""Index, section and front pages: main text that is mostly a list of other stories.
+
+A page's main text is a *listing* when most of it stands in "cards": small elements
+around one headline link to another page (the link, perhaps a rubric, a time and a
+teaser). An article's paragraphs stand in its own container, which holds far more
+text than a card; a "Baca juga" line inside it is one card among many paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_WORD = re.compile(r"\w+")
+_HEADLINE_MIN_WORDS = 4  # shorter link texts are menu items ("Nasional", "Bola")
+_CARD_MAX_WORDS = 80  # a headline, a rubric, a time and a teaser; an article is longer
+_PROBE_WORDS = 6  # a paragraph is found in a card by its first or last words
+_LISTING_SHARE = 0.5  # share of the main text's characters that stand in cards
+_LISTING_MIN_CARDS = 3  # paragraphs found in cards: one or two are related-story links
+_DROP = ("script", "style", "noscript")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _cards(tree: HtmlElement) -> list[str]:
+    """Normalised text of every card: the largest small ancestor of one headline link."""
+    headline_links = [
+        a for a in tree.iter("a") if len(_words(a.text_content())) >= _HEADLINE_MIN_WORDS
+    ]
+    counted: dict[HtmlElement, int] = {}
+    for link in headline_links:
+        for ancestor in link.iterancestors():
+            counted[ancestor] = counted.get(ancestor, 0) + 1
+    cards: list[str] = []
+    seen: set[HtmlElement] = set()
+    for link in headline_links:
+        card: HtmlElement = link
+        for ancestor in link.iterancestors():
+            if counted[ancestor] > 1 or len(_words(ancestor.text_content())) > _CARD_MAX_WORDS:
+                break
+            card = ancestor
+        if card not in seen:
+            seen.add(card)
+            cards.append(" ".join(_words(card.text_content())))
+    return cards
+
+
+def listing_share(html: str, paragraphs: Sequence[str]) -> tuple[float, int]:
+    """Share of the paragraphs' characters found in cards, and how many paragraphs."""
+    import lxml.html
+    from lxml import etree
+
+    if not paragraphs:
+        return 0.0, 0
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return 0.0, 0
+    for bad in tree.xpath("|".join(f"//{tag}" for tag in _DROP)):
+        bad.drop_tree()
+    cards = _cards(tree)
+    found_chars = found = 0
+    total = 0
+    for paragraph in paragraphs:
+        words = _words(paragraph)
+        total += len(paragraph)
+        if len(words) < 2:
+            continue
+        probes = {" ".join(words[:_PROBE_WORDS]), " ".join(words[-_PROBE_WORDS:])}
+        if any(probe in card for card in cards for probe in probes):
+            found_chars += len(paragraph)
+            found += 1
+    return (found_chars / total if total else 0.0), found
+
+
+def is_listing(html: str, paragraphs: Sequence[str]) -> bool:
+    """Whether the main text is mostly teasers of other stories (an index page)."""
+    share, found = listing_share(html, paragraphs)
+    return share >= _LISTING_SHARE and found >= _LISTING_MIN_CARDS

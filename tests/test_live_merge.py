@@ -1,0 +1,47 @@
+"""The watcher folds a delta segment that grew large into the main index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import live as live_module
+from bot.live import LiveIndex
+from retrieval import Retriever
+from retrieval.corpus import load_corpus
+from tests.bot_fixtures import SEEDS_DIR
+from tests.test_cache_delta import add, reprint
+
+
+async def test_a_large_delta_is_merged_and_a_small_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
+    shutil.copytree(SEEDS_DIR, seeds)
+    archive.mkdir()
+    originals = list(load_corpus(seeds).articles)
+    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
+    live = LiveIndex(
+        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
+    )
+    first, second = (reprint(a, n, archive) for n, a in enumerate(originals[:2], start=1))
+
+    add(archive, [first])
+    done = await live.refresh()
+    assert (done.kind, done.added) == ("delta", 1)
+    assert live.current.index.delta is not None
+
+    # Past the thresholds the next add merges: one main index, no delta.
+    monkeypatch.setattr(live_module, "MERGE_MIN_ROWS", 0)
+    monkeypatch.setattr(live_module, "MERGE_SHARE", 0.0)
+    add(archive, [second])
+    done = await live.refresh()
+    assert done.kind == "full"
+    assert live.current.index.delta is None
+    assert list(cache.glob("corpus-*/delta-*")) == []
+    assert len(list(cache.glob("corpus-*/index-*"))) == 1
+    corpus = live.current.corpus
+    assert corpus.find(first.id) is not None and corpus.find(second.id) is not None
+    assert len(corpus.articles) == len(originals) + 2
