@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copyreg
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,13 +47,33 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+_IDLE: list[tuple[float, int]] = []  # (when, idle cores): one answer per build
+_IDLE_FOR = 900.0  # seconds; a build's later stages see its own workers' load
+
+
+def idle_cores() -> int:
+    """Cores not already busy (by the 1-minute load average): a worker on a
+    busy core only adds its overhead to the build. Kept for a quarter of an
+    hour, so a build's analysis is not judged by the load of its own reading."""
+    now = time.monotonic()
+    if _IDLE and now - _IDLE[0][0] < _IDLE_FOR:
+        return _IDLE[0][1]
+    cores = available_cores()
+    try:
+        idle = max(1, min(cores, round(cores - os.getloadavg()[0])))
+    except OSError:  # no load average on this platform
+        idle = cores
+    _IDLE[:] = [(now, idle)]
+    return idle
+
+
 def worker_count(items: int, workers: int | None, worth_it: int) -> int:
-    """``workers`` if given (at least 1), else every core for a job of at least
-    ``worth_it`` items and none for a smaller one (spawning a worker and
+    """``workers`` if given (at least 1), else every idle core for a job of at
+    least ``worth_it`` items and none for a smaller one (spawning a worker and
     importing the analysis costs about a second)."""
     if workers is not None:
         return max(1, workers)
-    return available_cores() if items >= worth_it else 1
+    return idle_cores() if items >= worth_it else 1
 
 
 def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
