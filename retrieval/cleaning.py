@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from retrieval.dates import find_date
@@ -160,7 +160,8 @@ _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _HTML_LEFTOVER = re.compile(r"(?i)^(?:</?[a-z][^>]*>\s*)+$|<(?:a|img|div|span|script|p)\b")
 # "ulasannya.Di tengah": a full stop glued to the next sentence.
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+# (Matched from the stop itself, so the regex engine scans for it instead of trying every place.)
+_GLUED_SENTENCE = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 # Credits closing the last sentence of a paragraph: the editor's initials "(alh)", "(rid/ipg)",
 # "(FHM)", or a reporter and desk "( Alfian/ Humas Polda Kaltim)". The end mark "(*)" and a
 # signature naming an outlet's domain ("(Tribunbatam.id/Nama)") stay.
@@ -172,6 +173,8 @@ _TRAILING_CREDIT = re.compile(
 
 def strip_trailing_credit(paragraph: str) -> str:
     """``... pungkasnya. (alh)`` -> ``... pungkasnya.``; a wire's name ("(AFP)") stays."""
+    if ")" not in paragraph:  # the credit's closing parenthesis: a cheap test first
+        return paragraph
     found = _TRAILING_CREDIT.search(paragraph)
     if found is None or canonical_wire(found["credit"].strip()) is not None:
         return paragraph
@@ -315,7 +318,11 @@ def is_caption(line: str) -> bool:
     words = len(line.split())
     if words > _CAPTION_MAX_WORDS * 2:  # a whole page on one line is no caption
         return False
-    if _FOTO_CREDIT.search(line) is not None or _ANTARA_PHOTO.search(line) is not None:
+    # Cheap tests first: a "Foto:" credit holds a colon, the others a slash.
+    if ":" in line and _FOTO_CREDIT.search(line) is not None:
+        return True
+    slash = "/" in line
+    if slash and _ANTARA_PHOTO.search(line) is not None:
         return True
     # A credit at the end of a long paragraph or of reported speech signs the text
     # ("... kata Arfen. (Tribunbatam.id/Nama)"); a caption is short and quotes no one.
@@ -324,9 +331,13 @@ def is_caption(line: str) -> bool:
         words <= _CAPTION_MAX_WORDS
         and not quoted
         and (
-            (_SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+            (slash and _SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
             or _GLUED_CREDIT.search(line) is not None
-            or (_PAREN_PHOTO_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+            or (
+                slash
+                and _PAREN_PHOTO_CREDIT.search(line) is not None
+                and not ends_with_punctuation(line)
+            )
         )
     )
 
@@ -465,6 +476,7 @@ _WEAK_DATELINES = (
 )
 
 
+@lru_cache(maxsize=4096)  # a page asks about its top lines several times
 def parse_dateline(line: str) -> Dateline | None:
     for pattern in _dateline_patterns():
         match = pattern.match(line)
@@ -573,7 +585,8 @@ _INLINE_RELATED = re.compile(r"\s*\((?:baca|lihat|simak) juga\s*:[^()]*\)\s*", r
 
 def split_inline_related(paragraph: str) -> list[str]:
     """The paragraph's text around inline "(Baca juga: ...)" notes, which are dropped."""
-    return [part for part in _INLINE_RELATED.split(paragraph) if part.strip()]
+    parts = _INLINE_RELATED.split(paragraph) if "(" in paragraph else [paragraph]
+    return [part for part in parts if part.strip()]
 
 
 def split_long_paragraph(paragraph: str) -> list[str]:
@@ -687,6 +700,8 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
     """Captions: lines with their own credit, and the line before a ``Foto:`` line."""
     captions = {line for line in lines if is_caption(line)}
     for previous, line in pairwise(lines):
+        if not _STANDALONE_FOTO.match(line):
+            continue
         credit = _STANDALONE_FOTO.sub("", line).strip(" ()")
         # "Foto: AP/Ramil Sitdikov" credits the caption above; "Foto: Warga antre di ..." is one.
         only_credit = "/" in credit or len(credit.split()) <= 3
@@ -694,12 +709,7 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
         caption_like = not previous.startswith(('"', "“")) and (
             len(previous.split()) <= _CAPTION_MAX_WORDS or lines.count(previous) > 1
         )
-        if (
-            _STANDALONE_FOTO.match(line)
-            and only_credit
-            and caption_like
-            and not is_date_line(previous)
-        ):
+        if only_credit and caption_like and not is_date_line(previous):
             captions.add(previous)
     return captions
 
@@ -848,7 +858,7 @@ def _slider_teasers(lines: Sequence[str]) -> set[int]:
 def clean_article(text: str) -> CleanedText:
     """Title, body paragraphs and header facts of one scraped page (see module doc)."""
     lines = [_normalise(line) for line in text.splitlines()]
-    lines = [line for line in lines if line and not _HTML_LEFTOVER.search(line)]
+    lines = [line for line in lines if line and not ("<" in line and _HTML_LEFTOVER.search(line))]
     lines = _rejoin_broken_lines(lines)
     captions = _caption_lines(lines) | _repeated_standfirst(lines)
     slider = _slider_teasers(lines)
@@ -933,7 +943,7 @@ def clean_article(text: str) -> CleanedText:
         if is_crosshead(line):
             continue
         line = strip_trailing_credit(line)
-        parts = split_inline_related(_GLUED_SENTENCE.sub(" ", line))
+        parts = split_inline_related(_GLUED_SENTENCE.sub(r"\g<0> ", line))
         paragraphs[i] = [p for part in parts for p in split_long_paragraph(part)]
 
     if (dateline is None or dateline.outlet is None) and header_outlet is None:
