@@ -167,6 +167,35 @@ def cache_status(
     return cache.saved_path(folder, fingerprint), fresh
 
 
+def saved_corpus(
+    seeds_dir: Path,
+    cache_dir: Path,
+    *,
+    settings: IndexSettings | None = None,
+    archive_dir: Path | None = None,
+) -> Corpus | None:
+    """The cleaned corpus saved with a fresh index (opened lazily: no article
+    file is read, no article built until asked for), or None when there is
+    no fresh one. Fresh as ``load_index`` judges it (the folders' stamp, else
+    every file's size and mtime); builds and writes nothing."""
+    settings = settings or IndexSettings()
+    folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    if not folder.is_dir():
+        return None
+    known = cache.stamped_fingerprint(folder, cache.folder_stamp(seeds_dir, settings, archive_dir))
+    fingerprint = known or cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+    try:
+        return cache.load(folder, fingerprint, settings).corpus
+    except cache.StaleCache:
+        if known is None:
+            return None
+    try:  # the stamp named a cache that is gone: check every file
+        fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+        return cache.load(folder, fingerprint, settings).corpus
+    except cache.StaleCache:
+        return None
+
+
 def load_index(
     seeds_dir: Path,
     cache_dir: Path,
