@@ -143,7 +143,13 @@ class LiveIndex:
         corpus = old.corpus
         fresh = [a for a in {a.id: a for a in articles}.values() if corpus.position(a.id) is None]
         if fresh:
-            self.swap(await asyncio.to_thread(old.add_articles, fresh))
+            new = await asyncio.to_thread(old.add_articles, fresh)
+            self.swap(new)
+            # Saved, so the next start loads the delta instead of indexing it again.
+            try:
+                await asyncio.to_thread(new.save_delta)
+            except Exception:
+                logger.warning("the added articles could not be saved with the index", exc_info=True)
         return len(fresh)
 
     async def refresh(self, *, force: bool = False) -> Refreshed:
