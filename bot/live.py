@@ -149,7 +149,7 @@ class LiveIndex:
             try:
                 await asyncio.to_thread(new.save_delta)
             except Exception:
-                logger.warning("the added articles could not be saved with the index", exc_info=True)
+                logger.warning("the added articles were not saved with the index", exc_info=True)
         return len(fresh)
 
     async def refresh(self, *, force: bool = False) -> Refreshed:

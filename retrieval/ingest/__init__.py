@@ -44,6 +44,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f"retrieval.ingest.{home}"), name)
 
+
 __all__ = [
     "DEFAULT_ARCHIVE_DIR",
     "IngestError",
