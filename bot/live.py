@@ -29,6 +29,7 @@ from typing import Literal
 from retrieval import Retriever
 from retrieval.ingest import Ingester, IngestResult
 from retrieval.ingest.archive import load_entry
+from retrieval.known import ingester_for
 from retrieval.models import Article
 
 logger = logging.getLogger(__name__)
@@ -241,8 +242,8 @@ class LiveIndex:
                     found.append((path, (str(path), st.st_size, st.st_mtime_ns)))
         if not found:
             return ()
-        existing = self.current.corpus.articles
-        with Ingester(self.archive_dir, existing, added_by=WATCHER) as ingester:
+        corpus = self.current.corpus
+        with ingester_for(self.archive_dir, corpus, added_by=WATCHER) as ingester:
             for path, key in found:
                 self._ingest_one(ingester, path, key, results)
         return tuple(results)

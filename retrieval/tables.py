@@ -115,6 +115,7 @@ class SavedArticles(ArticleTable):
         ):
             raise ColumnError(f"{folder}: the saved articles are inconsistent")
         self.folders = [Path(f) for f in folders]
+        self.folder: Path | None = folder  # where it is saved (other columns may be beside it)
         self._starts = view_ints(self.starts)
         self._memo: dict[int, Article] = {}
         self._positions: dict[str, int] | None = None
