@@ -104,7 +104,12 @@ def test_the_saved_lookups_find_what_the_articles_find(
 
     built: list[int] = []
     real: Callable[[SavedArticles, int], object] = SavedArticles._build
-    monkeypatch.setattr(SavedArticles, "_build", lambda self, i: built.append(i) or real(self, i))
+
+    def counted(self: SavedArticles, i: int) -> object:
+        built.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(SavedArticles, "_build", counted)
     assert known_for(live.corpus) is not None
     got = []
     with ingester_for(archive, live.corpus, dry_run=True) as ingester:
