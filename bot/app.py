@@ -49,6 +49,7 @@ from bot.logsetup import RedactingFilter, setup_logging
 from bot.querylog import QueryLog, QueryLogError
 from bot.sending import ResilientRequests
 from bot.services import Services, had_conflict, pop_services, put_services
+from bot.transport import AiohttpRequest
 from retrieval import CorpusError, Retriever
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ def build_application(settings: Settings) -> BotApplication:
             )
         )
         .rate_limiter(ResilientRequests(deadline=settings.send_deadline))
-        .read_timeout(READ_TIMEOUT)
+        .request(AiohttpRequest(read_timeout=READ_TIMEOUT))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
