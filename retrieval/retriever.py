@@ -258,7 +258,7 @@ def load_index(
             if _save(folder, extended, strict_cache, delta=True):
                 _remember(folder, stamp, fingerprint, strict_cache)
             return extended
-    corpus = load_corpus(seeds_dir, archive_dir)
+    corpus = load_corpus(seeds_dir, archive_dir, progress)
     index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
     if _save(folder, index, strict_cache, files=files):
         _remember(folder, stamp, fingerprint, strict_cache)
