@@ -21,13 +21,18 @@ name ``bot.app.ResilientRequests`` to build "no limiter" or ``AIORateLimiter``;
 the handlers, defaults, post_init and polling are otherwise the production ones.
 Everything is bounded in count and time (``--timeout`` per pass) and stays on
 loopback.
+
+Besides throughput and latency, each pass reports the CPU time (user + system,
+all threads) the bot process and this process (stand-in plus load generator)
+spent per answered question, the machine's load average before and after (on a
+shared machine the CPU figures compare runs better than the wall-clock ones), and
+how many lines the bot logged at INFO, ``tanyaberita run``'s default.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import queue
 import signal
@@ -43,6 +48,7 @@ from typing import Any, Protocol
 from unittest import mock
 
 import numpy as np
+import psutil
 from telegram.ext import AIORateLimiter
 
 from tests.botapi_standin import BotApiStandIn, JSONDict
@@ -81,6 +87,10 @@ class Pass:
     seconds: float
     latencies_ms: list[float]
     error: str | None = None
+    bot_cpu_s: float = 0.0  # CPU seconds of the bot process during the measured questions
+    standin_cpu_s: float = 0.0  # of this process: the stand-in and the load generator
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before, after
+    log_lines: int = 0  # lines the bot logged (at INFO) in the whole pass, start-up included
 
     def figures(self) -> dict[str, Any]:
         lat = np.asarray(self.latencies_ms or [np.nan])
@@ -93,6 +103,11 @@ class Pass:
             "p50_ms": round(float(np.percentile(lat, 50)), 1),
             "p99_ms": round(float(np.percentile(lat, 99)), 1),
             "max_ms": round(float(np.max(lat)), 1),
+            "bot_cpu_ms_per_q": round(1000 * self.bot_cpu_s / max(self.answered, 1), 2),
+            "standin_cpu_ms_per_q": round(1000 * self.standin_cpu_s / max(self.answered, 1), 2),
+            "load_before": round(self.load[0], 2),
+            "load_after": round(self.load[1], 2),
+            "bot_log_lines": self.log_lines,
             "error": self.error,
         }
 
@@ -187,10 +202,14 @@ def run_pass(
             "QUERY_LOG_SECRET": "bench-secret",
             "SEEDS_DIR": str(seeds),
             "INDEX_CACHE_DIR": str(cache_dir),
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",  # production's default: no line per question
         }
         cmd = [sys.executable, "-m", "bench.bot_throughput", "--serve", limiter]
-        child = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True)
+        log_path = Path(tmp) / "bot.log"
+        log_file = log_path.open("wb")
+        child = subprocess.Popen(
+            cmd, cwd=REPO, env=env, start_new_session=True, stderr=log_file, stdout=log_file
+        )
         try:
             standin.wait_for_sync("setMyCommands", timeout=min(timeout, 300))
             if warmup:
@@ -203,11 +222,18 @@ def run_pass(
                     timeout=timeout,
                 )
                 _drain(standin.replies)
+            load_before = os.getloadavg()[0]
+            bot_cpu, own_cpu = _cpu_seconds(child.pid), _cpu_seconds(os.getpid())
             answered, seconds, latencies, error = drive(
                 standin, questions, n, concurrency=concurrency, chats=chats, timeout=timeout
             )
+            bot_cpu = _cpu_seconds(child.pid) - bot_cpu
+            own_cpu = _cpu_seconds(os.getpid()) - own_cpu
+            load = (load_before, os.getloadavg()[0])
         except AssertionError:
             answered, seconds, latencies = 0, 0.0, []
+            bot_cpu = own_cpu = 0.0
+            load = (0.0, 0.0)
             error = "the bot did not start (no setMyCommands)"
         finally:
             child.send_signal(signal.SIGTERM)
@@ -217,19 +243,32 @@ def run_pass(
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
             standin.stop()
+            log_file.close()
+            log_lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     failed = [c for c in standin.errors() if c.method.lower() != "getupdates"]
     if failed and error is None:
         error = f"{len(failed)} Bot API errors, e.g. {failed[0].method}: {failed[0].error}"
-    return Pass(limiter, n, answered, seconds, latencies, error)
+    if error is not None and log_lines:
+        error += f" (bot log: {log_lines[-1][:200]})"
+    return Pass(
+        limiter, n, answered, seconds, latencies, error, bot_cpu, own_cpu, load, len(log_lines)
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process (all its threads) has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def serve(limiter: str) -> int:
     """The child: the production Application, polling the stand-in."""
     import bot.app
     from bot.config import load_settings
+    from bot.logsetup import setup_logging
 
-    logging.basicConfig(level=logging.WARNING)
     settings = load_settings(os.environ, env_file=None)
+    setup_logging(settings.log_level, settings.secret_values)  # as `tanyaberita run` does
     if limiter == "production":
         app = bot.app.build_application(settings)
     else:
@@ -242,18 +281,24 @@ def serve(limiter: str) -> int:
 
 def table(passes: Sequence[dict[str, Any]], concurrency: int) -> str:
     lines = [
-        "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| rate limiter | questions | answered | s | answered/s | p50 ms | p99 ms | max ms "
+        "| bot CPU ms/q | stand-in CPU ms/q | load 1 min | bot log lines |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in passes:
         lines.append(
             f"| {p['rate_limiter']} | {p['questions']:,} | {p['answered']:,} | {p['seconds']} "
-            f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} |"
+            f"| {p['answered_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['max_ms']} "
+            f"| {p['bot_cpu_ms_per_q']} | {p['standin_cpu_ms_per_q']} "
+            f"| {p['load_before']} -> {p['load_after']} | {p['bot_log_lines']} |"
             + (f" {p['error']}" if p["error"] else "")
         )
     lines.append(
         f"\nClosed loop, {concurrency} questions open at a time from distinct private chats; "
-        "latency = update queued at the stand-in -> the bot's reply received."
+        "latency = update queued at the stand-in -> the bot's reply received. CPU: "
+        "user + system seconds of the bot process, and of the process running the stand-in "
+        "and the load generator, per answered question; load: the machine's 1-minute load "
+        f"average before and after the pass ({os.cpu_count()} cores)."
     )
     return "\n".join(lines) + "\n"
 

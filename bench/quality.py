@@ -11,8 +11,8 @@ per question kind and per half (tuning / held-out). Prints Markdown and writes
 ``quality.md`` and ``quality.json`` to ``--out`` (default ``bench/results``).
 
 Mixed corpora are written as seeds-shaped folders, loaded and indexed once, and
-cached under ``.cache/quality/`` (git-ignored): the loaded corpus as a pickle
-keyed by the cleaning code, the index through the project's own index cache.
+cached under ``.cache/quality/`` (git-ignored) through the project's own index
+cache (which keys on the files, the cleaning code and the analysis).
 A question with a ``corpus`` field is asked only of corpora holding that
 dataset.
 """
@@ -20,11 +20,7 @@ dataset.
 from __future__ import annotations
 
 import argparse
-import copyreg
-import hashlib
-import importlib
 import json
-import pickle
 import re
 import shutil
 import sys
@@ -32,7 +28,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from bench.corpora import (
@@ -48,9 +43,8 @@ from retrieval.corpus import load_corpus
 from retrieval.english import DEFAULT_DICT, EnglishDictionary
 from retrieval.evaluation import INDONESIAN, KINDS, SPLITS, Question, Report, evaluate
 from retrieval.evaluation import load_questions as _load_questions
-from retrieval.models import Corpus
 from retrieval.qtype import expected_type
-from retrieval.retriever import Retriever
+from retrieval.retriever import Retriever, load_index
 from retrieval.text import normalize, words
 
 CACHE = REPO / ".cache" / "quality"
@@ -71,17 +65,6 @@ CORPORA: dict[str, tuple[tuple[str, ...], str]] = {
     "both": (("idnews-2025", "indosum-dev"), "seeds + idnews-2025 + indosum-dev"),
     "real": (("real-pages",), "seeds + real pages"),
 }
-# Code whose change alters the loaded corpus (so the corpus pickle is stale).
-_CORPUS_CODE = ("corpus.py", "cleaning.py", "metadata.py", "dates.py", "models.py")
-
-
-def _code_key() -> str:
-    h = hashlib.sha256()
-    for name in _CORPUS_CODE:
-        path = REPO / "retrieval" / name
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _folder(name: str, datasets: Sequence[str]) -> Path:
@@ -118,15 +101,11 @@ def _real_folder() -> Path | None:
     return folder
 
 
-def _read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(mapping)
-
-
-def load_mixed(name: str) -> Corpus | None:
-    """The corpus ``name``; None (with a message) when its data is absent."""
+def folder_of(name: str) -> Path | None:
+    """The corpus folder of ``name``; None (with a message) when its data is absent."""
     datasets, _ = CORPORA[name]
     if name == "seeds":
-        return load_corpus(SEEDS)
+        return SEEDS
     if name == "real":
         folder = _real_folder()
         if folder is None:
@@ -135,43 +114,24 @@ def load_mixed(name: str) -> Corpus | None:
                 f"({' or '.join(map(str, REAL_EXPECTATIONS))}) or no {REAL_PAGES}",
                 file=sys.stderr,
             )
-            return None
-    else:
-        try:
-            folder = _folder(name, datasets)
-        except CorpusMissing as exc:
-            print(f"skipped {name}: {exc}", file=sys.stderr)
-            return None
-    pickled = CACHE / f"corpus-{name}-{_code_key()}.pickle"
-    if pickled.is_file():
-        with pickled.open("rb") as f:
-            corpus: Corpus = pickle.load(f)  # our own cache file, written below
-        return corpus
-    corpus = load_corpus(folder)
-    for old in CACHE.glob(f"corpus-{name}-*.pickle"):
-        old.unlink()
-    tmp = pickled.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-        # Articles hold read-only mappings, which pickle cannot take as they are.
-        pickler.dispatch_table = {
-            **copyreg.dispatch_table,
-            # (by its importable name, also when this file runs as __main__)
-            MappingProxyType: lambda m: (
-                importlib.import_module("bench.quality")._read_only,
-                (dict(m),),
-            ),
-        }
-        pickler.dump(corpus)
-    tmp.replace(pickled)
-    return corpus
+        return folder
+    try:
+        return _folder(name, datasets)
+    except CorpusMissing as exc:
+        print(f"skipped {name}: {exc}", file=sys.stderr)
+        return None
 
 
 def retriever_for(name: str, english: EnglishDictionary | None) -> Retriever | None:
-    corpus = load_mixed(name)
-    if corpus is None:
+    """The corpus ``name`` indexed through the project's own index cache (under
+    ``.cache/quality/index``): a fresh cache is opened without re-reading,
+    cleaning or analysing any article."""
+    folder = folder_of(name)
+    if folder is None:
         return None
-    return Retriever.from_corpus(corpus, english=english)
+    if name == "seeds":
+        return Retriever.from_corpus(load_corpus(folder), english=english)
+    return Retriever(load_index(folder, CACHE / "index"), english=english)
 
 
 @dataclass(frozen=True, slots=True)

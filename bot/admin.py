@@ -14,7 +14,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import MutableMapping, Sequence
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from bot.handlers import deliver, exchange
 from bot.render import e
 from bot.services import log_exchange, services
 from retrieval.ingest import Ingester, IngestResult
-from retrieval.models import Article
+from retrieval.known import ingester_for
+from retrieval.models import Corpus
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +79,9 @@ def keyboard(key: str) -> InlineKeyboardMarkup:
     )
 
 
-def preview(
-    archive_dir: Path, existing: Sequence[Article], url: str, added_by: str
-) -> IngestResult:
+def preview(archive_dir: Path, corpus: Corpus, url: str, added_by: str) -> IngestResult:
     """Fetch and read the page, writing nothing (runs in a worker thread)."""
-    with Ingester(archive_dir, existing, added_by=added_by, dry_run=True) as ingester:
+    with ingester_for(archive_dir, corpus, added_by=added_by, dry_run=True) as ingester:
         return ingester.add(url)
 
 
@@ -113,7 +112,7 @@ async def tambah(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             added_by = svc.pseudonym(message.from_user.id)
             corpus = svc.retriever.corpus
             found = await asyncio.to_thread(
-                preview, svc.settings.archive_dir, corpus.articles, url, added_by
+                preview, svc.settings.archive_dir, corpus, url, added_by
             )
             if found.status == "error":
                 text, ex.reason = texts.TAMBAH_FAILED.format(error=e(found.error or "")), "error"

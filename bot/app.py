@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,6 +50,7 @@ from bot.logsetup import RedactingFilter, setup_logging
 from bot.querylog import QueryLog, QueryLogError
 from bot.sending import ResilientRequests
 from bot.services import Services, had_conflict, pop_services, put_services
+from bot.transport import AiohttpRequest
 from retrieval import CorpusError, Retriever
 
 logger = logging.getLogger(__name__)
@@ -104,6 +106,10 @@ def build_application(settings: Settings) -> BotApplication:
             )
             put_services(app.bot_data, found)
             await _set_commands(app)
+            # The loaded index and services live as long as the bot: keep the
+            # cyclic garbage collector from walking them again on every pass.
+            gc.collect()
+            gc.freeze()
         except BaseException:
             # Closed here, or its thread outlives the loop ("Event loop is closed").
             pop_services(app.bot_data)
@@ -131,7 +137,8 @@ def build_application(settings: Settings) -> BotApplication:
             )
         )
         .rate_limiter(ResilientRequests(deadline=settings.send_deadline))
-        .read_timeout(READ_TIMEOUT)
+        .request(AiohttpRequest(read_timeout=READ_TIMEOUT))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

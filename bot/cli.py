@@ -284,11 +284,19 @@ def _corpus(args: argparse.Namespace, what: str = "loading the archive") -> Corp
         return load_corpus(args.seeds, args.archive, bar)
 
 
+def _saved_or_loaded(args: argparse.Namespace) -> Corpus:
+    """The corpus saved with a fresh index (no article file read), else the files."""
+    from retrieval.retriever import saved_corpus
+
+    saved = saved_corpus(args.seeds, args.cache_dir, archive_dir=args.archive)
+    return saved if saved is not None else _corpus(args)
+
+
 def cmd_latest(args: argparse.Namespace) -> int:
     from bot.terminal import format_articles
     from retrieval.serialize import article_to_dict
 
-    articles = _corpus(args).newest(args.n)
+    articles = _saved_or_loaded(args).newest(args.n)
     if args.json:
         _print_json([article_to_dict(a) for a in articles])
     else:
@@ -300,7 +308,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from bot.terminal import format_sources
     from retrieval.serialize import article_to_dict
 
-    corpus = _corpus(args)
+    corpus = _saved_or_loaded(args)
     if args.json:
         _print_json([article_to_dict(a) for a in corpus.articles])
     else:

@@ -17,8 +17,9 @@ from typing import Any
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.services import services
-from retrieval.ingest import Ingester, IngestResult
-from retrieval.models import Article
+from retrieval.ingest import IngestResult
+from retrieval.known import ingester_for
+from retrieval.models import Corpus
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,9 @@ def schedule(job_queue: JobQueue[Any], interval: float, *, first: float | None =
     job_queue.run_once(feed_job, when=when, name=NAME, data=interval)
 
 
-def poll(urls: Sequence[str], archive_dir: Path, existing: Sequence[Article]) -> list[IngestResult]:
+def poll(urls: Sequence[str], archive_dir: Path, corpus: Corpus) -> list[IngestResult]:
     """One pass over every feed (runs in a worker thread)."""
-    with Ingester(archive_dir, existing, added_by=ADDED_BY) as ingester:
+    with ingester_for(archive_dir, corpus, added_by=ADDED_BY) as ingester:
         return [result for url in urls for result in ingester.add_feed(url)]
 
 
@@ -58,7 +59,7 @@ async def _one_pass(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         results = await asyncio.to_thread(
-            poll, svc.settings.feeds, svc.settings.archive_dir, svc.retriever.corpus.articles
+            poll, svc.settings.feeds, svc.settings.archive_dir, svc.retriever.corpus
         )
     except Exception:
         logger.warning("feed pass failed", exc_info=True)

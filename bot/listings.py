@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from itertools import islice
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -28,6 +29,7 @@ from bot.texts import (
     TAMBAH_DUPLICATE,
     TAMBAH_UPDATE,
 )
+from retrieval.catalog import outlets
 from retrieval.dates import format_date
 from retrieval.models import Article
 
@@ -47,29 +49,25 @@ def _article_line(a: Article, *, with_outlet: bool = True) -> str:
     return f"{lead} — {title}" if lead else title
 
 
-def render_sources(articles: Iterable[Article]) -> str:
-    """The archive's sources grouped per outlet, newest first within each."""
-    groups: dict[str, list[Article]] = {}
-    for a in articles:
-        groups.setdefault(a.source.outlet or UNKNOWN_OUTLET, []).append(a)
+def render_sources(articles: Sequence[Article]) -> str:
+    """The archive's sources grouped per outlet, newest first within each.
+    Only the articles a message can show are built (``retrieval.catalog``):
+    rows past MAX_MESSAGE are only counted (fit_lines never reaches them)."""
+    groups = {g.name or UNKNOWN_OUTLET: g for g in outlets(articles)}
     if not groups:
         return EMPTY_ARCHIVE
-    count = sum(len(v) for v in groups.values())
+    count = sum(g.count for g in groups.values())
     rows = [f"<b>Sumber arsip</b>: {count} artikel dari {len(groups)} media"]
     names = sorted(groups, key=lambda n: (n == UNKNOWN_OUTLET, n.casefold()))
     for name in names:
         rows.append("")
         rows.append(f"<b>{e(name)}</b>")
-        newest = sorted(groups[name], key=_published_key, reverse=True)
+        shown = min(groups[name].count, max(0, MAX_MESSAGE + 2 - len(rows)))
+        newest = islice(groups[name].newest(), shown)
         rows.extend(f"• {_article_line(a, with_outlet=False)}" for a in newest)
+        rows.extend([""] * (groups[name].count - shown))
     rows += ["", "Balas salah satu jawaban saya dengan /sumber untuk sumber lengkapnya."]
     return fit_lines(rows, MAX_MESSAGE)
-
-
-def _published_key(a: Article) -> tuple[bool, float]:
-    # Undated articles sort as oldest; timestamps avoid naive/aware comparisons.
-    published = a.source.published
-    return (published is not None, published.timestamp() if published else 0.0)
 
 
 def render_related(query: str, related: Sequence[tuple[Article, float]]) -> str:

@@ -29,6 +29,7 @@ from typing import Literal
 from retrieval import Retriever
 from retrieval.ingest import Ingester, IngestResult
 from retrieval.ingest.archive import load_entry
+from retrieval.known import ingester_for
 from retrieval.models import Article
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,13 @@ class LiveIndex:
         corpus = old.corpus
         fresh = [a for a in {a.id: a for a in articles}.values() if corpus.position(a.id) is None]
         if fresh:
-            self.swap(await asyncio.to_thread(old.add_articles, fresh))
+            new = await asyncio.to_thread(old.add_articles, fresh)
+            self.swap(new)
+            # Saved, so the next start loads the delta instead of indexing it again.
+            try:
+                await asyncio.to_thread(new.save_delta)
+            except Exception:
+                logger.warning("the added articles were not saved with the index", exc_info=True)
         return len(fresh)
 
     async def refresh(self, *, force: bool = False) -> Refreshed:
@@ -235,8 +242,8 @@ class LiveIndex:
                     found.append((path, (str(path), st.st_size, st.st_mtime_ns)))
         if not found:
             return ()
-        existing = self.current.corpus.articles
-        with Ingester(self.archive_dir, existing, added_by=WATCHER) as ingester:
+        corpus = self.current.corpus
+        with ingester_for(self.archive_dir, corpus, added_by=WATCHER) as ingester:
             for path, key in found:
                 self._ingest_one(ingester, path, key, results)
         return tuple(results)

@@ -2,8 +2,10 @@
 
 ``with progress("adding") as report: report(done, total)``. On a terminal the
 bar redraws in place; in a pipe or a log file a plain line is printed at most
-every ``interval`` seconds, plus one at the end. ``report.echo(line)`` prints a
-line without breaking the bar.
+every ``interval`` seconds, plus one at the end. A job in stages (an index
+build reads the files, then analyses the paragraphs) reports each from zero
+with its own total: each gets its own bar (or closing line).
+``report.echo(line)`` prints a line without breaking the bar.
 """
 
 from __future__ import annotations
@@ -28,10 +30,19 @@ class Reporter:
         self._state: tuple[int, int] = (0, 0)
 
     def __call__(self, done: int, total: int) -> None:
+        last_done, last_total = self._state
+        if last_total and (total != last_total or done < last_done):
+            self.close()  # the next stage
         self._state = (done, total)
         if self._use_bar:
             if self._bar is None:
-                self._bar = tqdm(total=total, desc=self.desc, unit="file", file=self.stream)
+                self._bar = tqdm(
+                    total=total,
+                    desc=self.desc,
+                    unit="",  # files, then paragraphs
+                    unit_scale=total >= 10_000,
+                    file=self.stream,
+                )
             bar = self._bar
             bar.total = total
             bar.update(done - bar.n)

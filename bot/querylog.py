@@ -519,6 +519,9 @@ class QueryLog:
         self._pending: deque[dict[str, Any]] = deque()
         self._max_pending = max_pending
         self._retry_task: asyncio.Task[None] | None = None
+        self._incoming: list[_Incoming] = []  # recorded rows waiting for the next commit
+        self._flusher: asyncio.Task[None] | None = None
+        self._last_written: asyncio.Future[int | None] | None = None  # newest recorded row
         self._failing = False  # a write failed and queued rows wait
         self.dropped = 0  # rows lost because the queue was full
 
@@ -575,6 +578,9 @@ class QueryLog:
         if self._closing:
             return
         self._closing = True
+        # Rows already recorded are committed first (the flusher takes the lock itself).
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
         # Take the lock first: a retry that is writing finishes its batch (cancelling
         # it mid-COMMIT could write the batch twice); one that waits or sleeps stops.
         async with self._write_lock:
@@ -612,33 +618,76 @@ class QueryLog:
         await self.close()
 
     async def record(self, rec: QueryRecord) -> int | None:
-        """Insert one row and return its id.
+        """Insert one row and return its id, once it is committed.
 
-        Never raises. When the row cannot be written now (locked, disk full, I/O
-        error) it is queued for a retry and None is returned; on any other
-        failure the error is logged and None is returned.
+        Never raises. Rows recorded while an earlier commit is under way are
+        written together, in one transaction (group commit: one fsync for many
+        rows, in the order they were recorded). When a row cannot be written now
+        (locked, disk full, I/O error) it is queued for a retry and None is
+        returned; on any other failure the error is logged and None is returned.
         """
         try:
             if self._closed or self._secret is None:
                 raise QueryLogError("query log is closed" if self._closed else "read-only log")
             params = insert_params(rec, self._secret)
-            async with self._write_lock:
-                if self._pending:  # keep the order: earlier rows are still waiting
-                    self._enqueue(params)
-                    return None
-                try:
-                    db = await self._writable()
-                    row = await db.execute_insert(INSERT_SQL, params)
-                except (sqlite3.OperationalError, QueryLogError, OSError) as exc:
-                    if not _transient(exc):
-                        raise
-                    self._enqueue(params)
-                    self._write_failed(exc)
-                    return None
-            return None if row is None else int(row[0])
         except Exception:
             logger.exception("query log: could not record a %r row", rec.command)
             return None
+        loop = asyncio.get_running_loop()
+        written: asyncio.Future[int | None] = loop.create_future()
+        self._incoming.append(_Incoming(params, written, rec.command))
+        self._last_written = written
+        if self._flusher is None or self._flusher.done():
+            self._flusher = loop.create_task(self._flush_incoming())
+        # A cancelled caller does not cancel the write: the row is logged regardless.
+        return await asyncio.shield(written)
+
+    async def _flush_incoming(self) -> None:
+        """Write what ``record`` collected, a transaction per batch, until none is left."""
+        while self._incoming:
+            async with self._write_lock:
+                batch = list(self._incoming)
+                self._incoming.clear()
+                try:
+                    await self._write_batch(batch)
+                except Exception:
+                    logger.exception("query log: could not record %d rows", len(batch))
+                finally:
+                    for item in batch:  # nobody waits forever, whatever happened
+                        item.resolve(None)
+
+    async def _write_batch(self, batch: list[_Incoming]) -> None:
+        """Commit ``batch`` and resolve each row's future with its id (None: queued or lost)."""
+        if self._pending:  # keep the order: earlier rows are still waiting
+            for item in batch:
+                self._enqueue(item.params)
+                item.resolve(None)
+            return
+        try:
+            db = await self._writable()
+            ids = await _insert_many(db, [item.params for item in batch])
+        except (sqlite3.OperationalError, QueryLogError, OSError) as exc:
+            if _transient(exc):
+                for item in batch:
+                    self._enqueue(item.params)
+                    item.resolve(None)
+                self._write_failed(exc)
+                return
+            if len(batch) == 1:
+                logger.exception("query log: could not record a %r row", batch[0].command)
+                batch[0].resolve(None)
+                return
+        except Exception:
+            if len(batch) == 1:
+                logger.exception("query log: could not record a %r row", batch[0].command)
+                batch[0].resolve(None)
+                return
+        else:
+            for item, row_id in zip(batch, ids, strict=True):
+                item.resolve(row_id)
+            return
+        for item in batch:  # a row the database refuses loses only itself
+            await self._write_batch([item])
 
     async def get(self, row_id: int) -> LoggedQuery | None:
         rows = await self._fetch(GET_SQL, (row_id,))
@@ -828,12 +877,59 @@ class QueryLog:
     async def _fetch(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
         if self._closed:
             raise QueryLogError("query log is closed")
+        last = self._last_written
+        if last is not None and not last.done():
+            # Reads see every row recorded before them (rows are settled in order; rows
+            # recorded later are not waited for, so a busy log never starves a read).
+            await asyncio.shield(last)
         if self._db is None:
             raise QueryLogError(f"query log {self._path} is not available")
         try:
             return list(await self._db.execute_fetchall(sql, params))
         except sqlite3.Error as exc:
             raise QueryLogError(f"query log read failed: {exc}") from exc
+
+
+@dataclass(slots=True)
+class _Incoming:
+    """A recorded row on its way to the next commit, and who waits for its id."""
+
+    params: dict[str, Any]
+    written: asyncio.Future[int | None]
+    command: str
+
+    def resolve(self, row_id: int | None) -> None:
+        if not self.written.done():
+            self.written.set_result(row_id)
+
+
+async def _insert_many(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> list[int | None]:
+    """Insert ``rows`` in one transaction; their ids, in order.
+
+    Under BEGIN IMMEDIATE no other writer can insert, and each new row takes the
+    next id after the largest (``INTEGER PRIMARY KEY``), so the ids above the
+    largest before are exactly these rows', in order.
+    """
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        if len(rows) == 1:
+            cursor = await db.execute(INSERT_SQL, rows[0])
+            ids: list[int | None] = [cursor.lastrowid]
+            await cursor.close()
+        else:
+            (before,), *_ = await db.execute_fetchall("SELECT max(id) FROM queries")
+            await db.executemany(INSERT_SQL, rows)
+            new = await db.execute_fetchall(
+                "SELECT id FROM queries WHERE id > ? ORDER BY id", (before or 0,)
+            )
+            ids = [int(r[0]) for r in new]
+            if len(ids) != len(rows):  # cannot happen with one writer; ids are a nicety
+                ids = [None] * len(rows)
+        await db.execute("COMMIT")
+    except BaseException:
+        await _rollback(db)
+        raise
+    return ids
 
 
 # Failures that pass: another process's lock, a full disk, I/O trouble, a log

@@ -268,6 +268,11 @@ class Analyzer:
                     break
         return self._stem(word)
 
+    def learn(self, words: Sequence[str], stems: Sequence[str]) -> None:
+        """Stems computed by another process with the same settings (a build's
+        workers), kept as if computed here."""
+        self._table.update(zip(words, stems, strict=True))
+
     def remember(self, words: Sequence[str], stems: Sequence[str]) -> None:
         """Stems saved with an index: ``words`` sorted, ``stems[i]`` the stem
         of ``words[i]``; looked up (by bisection) before stemming a word."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -81,6 +81,17 @@ class AnswerPolicy:
     ungrounded_factor: float = 0.5
     # How many TF-IDF candidates are re-ranked.
     pool: int = 50
+    # An answer must stand out from the question's own candidates: when at
+    # least ``rivals`` others rank within ``rival_margin`` of it holding the
+    # very same words of the question in the same places (paragraph, title
+    # or lead, article), the archive has the question's words but no answer
+    # to it in particular (a big corpus says "Persib" and "pertandingan" in
+    # many places alike), and the question is declined as "ambiguous".
+    rivals: int = 2
+    rival_margin: float = 0.1
+    # The words of a focus phrase ("presiden pertama") count as together in
+    # a sentence when at most this many words apart ("presiden RI pertama").
+    phrase_gap: int = 3
     # Share of the ranking value read with weights local to the candidates
     # (see ``local_weights``) rather than the corpus's IDF.
     local_weight: float = 0.5
@@ -124,6 +135,16 @@ class Evidence:
     # Per group of the plan: 1.0 in the paragraph, context_weight in its
     # article, 0.0 nowhere (for ranking against the other candidates).
     shares: tuple[float, ...] = ()
+    # The same, as ranking reads them (see ``evidence``).
+    rank_shares: tuple[float, ...] = ()
+
+    def rank_coverage(self, plan: QueryPlan) -> float:
+        """``coverage`` with ``rank_shares`` in place of ``shares``."""
+        delta = sum(
+            g.weight * (r - s)
+            for g, r, s in zip(plan.groups, self.rank_shares, self.shares, strict=True)
+        )
+        return self.coverage + delta / (plan.total_mass or 1.0)
 
     @property
     def grounded(self) -> bool:
@@ -149,7 +170,12 @@ def evidence(
     missing_names: list[str] = []
     missing: list[str] = []
     shares: list[float] = []
+    rank_shares: list[float] = []
     name_units: set[int] = set()
+    # Units with a word in the paragraph other than an ordinary word typed as
+    # part of a name ("Angkatan Laut", "Tembok Besar"): distinct names, which
+    # together are evidence in their own right.
+    telling_units: set[int] = set()
     names: list[tuple[int, str, bool, bool, bool]] = []
     titles: set[str] = {g.word for g in plan.groups if g.title}
     focus_here = plan.focus is None
@@ -167,6 +193,12 @@ def evidence(
             in_article = in_article or end > first or in_context
         share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
         shares.append(share)
+        # For ranking, a word of the question's relation found only deep in
+        # the article is weaker evidence than a name found there: the article
+        # may be about the name, the paragraph must say the relation.
+        rank_shares.append(
+            share if here or group.name or in_lead or not in_article else policy.content_context
+        )
         if here and group.word == plan.focus:
             focus_here = True
         covered += group.weight * share
@@ -176,6 +208,8 @@ def evidence(
             names.append((group.unit, group.word, here, in_lead, in_article))
             if here:
                 name_units.add(group.unit)
+                if not group.title:
+                    telling_units.add(group.unit)
         elif group.weight >= cut:
             content_total += group.weight
             # Content words elsewhere in a long article are as likely to be
@@ -194,6 +228,11 @@ def evidence(
             missing_names += [word for _, word, *_ in unit]
         if not any(here or in_lead for _, _, here, in_lead, _ in telling):
             off_lead += [word for _, word, *_ in unit]
+    # A name of several words is in the paragraph when one of its words is
+    # ("Jenderal Zhang" for "Zhang Youxia").
+    for g, group in enumerate(plan.groups):
+        if group.name and group.unit in name_units:
+            rank_shares[g] = 1.0
     for term, w in plan.context_only.items():
         if term in context:
             covered += w * policy.context_weight
@@ -206,10 +245,11 @@ def evidence(
         content=content_covered / content_total if content_total else 1.0,
         missing_names=(*plan.unknown_names, *missing_names),
         missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
-        names_here=len(name_units),
+        names_here=len(telling_units),
         focus_here=focus_here,
         names_off_lead=(*plan.unknown_names, *off_lead),
         shares=tuple(shares),
+        rank_shares=tuple(rank_shares),
     )
 
 
@@ -240,7 +280,7 @@ def local_weights(plan: QueryPlan, evs: list[Evidence]) -> list[float] | None:
     n = len(evs)
     weights = []
     for g, group in enumerate(plan.groups):
-        holding = sum(ev.shares[g] == 1.0 for ev in evs)
+        holding = sum(ev.rank_shares[g] == 1.0 for ev in evs)
         weights.append(group.weight * (math.log((n + 1) / (holding + 1)) + 1.0))
     total = sum(weights) + plan.unknown_mass
     return [w / total for w in weights] if total else None
@@ -284,10 +324,11 @@ def rank(
     candidates: list[tuple[float, int, float, Evidence]] = []
     tie: dict[int, float] = {}  # row -> its value without the TF-IDF part
     for (row, tfidf), ev in zip(pool, evs, strict=True):
-        value = ev.coverage + policy.score_weight * tfidf
-        base = ev.coverage
+        coverage = ev.rank_coverage(plan)
+        value = coverage + policy.score_weight * tfidf
+        base = coverage
         if local is not None:
-            mass = sum(w * s for w, s in zip(local, ev.shares, strict=True))
+            mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
             base = (1 - policy.local_weight) * base + policy.local_weight * mass
         if plan.answer_type and holds_type(index, row, plan, ev):
@@ -370,6 +411,51 @@ def make_hit(
     )
 
 
+def _column_sequence(index: Index, text: str) -> list[int]:
+    """The index column of each word of ``text`` in order (-1 if none)."""
+    analyzer = index.analyzer
+    return [
+        index.vocabulary.get(analyzer.stem(analyzer.unclitic(token)), -1)
+        for token in analyzer.tokens(text)
+    ]
+
+
+def phrase_split(index: Index, row: int, plan: QueryPlan, gap: int) -> bool:
+    """Whether one sentence of paragraph ``row`` holds both words of the
+    question's focus phrase but never within ``gap`` words of each other
+    ("Presiden China ... panggilan telepon pertama" is not "presiden
+    pertama"): the paragraph uses them for something else."""
+    if plan.focus_phrase is None:
+        return False
+    first, second = plan.focus_phrase
+    text = index.text(row)
+    split = False
+    for start, end in sentence_spans(text):
+        sequence = _column_sequence(index, text[start:end])
+        at_first = [i for i, c in enumerate(sequence) if c in first.columns]
+        at_second = [i for i, c in enumerate(sequence) if c in second.columns]
+        if not (at_first and at_second):
+            continue
+        if any(0 < j - i <= gap for i in at_first for j in at_second):
+            return False
+        split = True
+    return split
+
+
+def rivals(ranked: list[Ranked], policy: AnswerPolicy) -> int:
+    """How many candidates rank within ``rival_margin`` of the best one with
+    the very same evidence (each question word found in the same place),
+    when that evidence lacks a word of the question altogether (0 when the
+    best paragraph's article holds every word: many reports of one event)."""
+    top = ranked[0]
+    if all(share > 0.0 for share in top.evidence.rank_shares):
+        return 0
+    floor = (1.0 - policy.rival_margin) * top.value
+    return sum(
+        r.value >= floor and r.evidence.rank_shares == top.evidence.rank_shares for r in ranked[1:]
+    )
+
+
 def decide(
     best: Evidence, policy: AnswerPolicy, english: bool = False, focus: bool = False
 ) -> str | None:
@@ -420,13 +506,22 @@ def answer_plan(
         # "tahun 2023?": a time without a subject matches anything of that time.
         return Answer(query, False, (), reason="no-subject")
     cut = (stats or CorpusStats(index, policy)).content_idf
-    ranked = rank(index, plan, k, policy, cut, boost)
+    ranked = rank(index, plan, max(k, policy.rivals + 1), policy, cut, boost)
     weights = plan.weights
-    hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked)
+    hits = tuple(make_hit(index, corpus, r.row, r.value, weights) for r in ranked[:k])
     if not ranked:
         return Answer(query, False, hits, reason="no-match", missing=plan.unknown)
     best = ranked[0].evidence
-    reason = decide(best, policy, plan.english, plan.focus is not None)
+    # "Siapa istri Xi?": the names go with the focus word (the paragraph or
+    # its lead says whose). "Berapa biaya ...?": the focus must be there, the
+    # names as for any question.
+    focus = plan.focus is not None and plan.answer_type != "number"
+    reason = decide(best, policy, plan.english, focus)
+    if reason is None and rivals(ranked, policy) >= policy.rivals:
+        reason = "ambiguous"
+    if reason is None and focus and phrase_split(index, ranked[0].row, plan, policy.phrase_gap):
+        reason = "missing-term"
+        best = replace(best, missing=(" ".join(g.word for g in plan.focus_phrase or ()),))
     if reason is None and own is not None:
         # A follow-up is short and deliberate: each of its own words must be
         # found in the paragraph or its article.

@@ -236,8 +236,11 @@ def save(index: Index, folder: Path, files: Files | None = None) -> Path:
         raise ValueError("save a rebuilt index, not one with a delta segment")
 
     def fill(tmp: Path) -> None:
+        from retrieval.known import write_known  # the ingester's side: not for `ask`
+
         articles = index.corpus.articles
         folders = write_articles(tmp, articles)
+        write_known(tmp, articles)
         write_strings(tmp / "terms", index.terms)
         write_strings(tmp / "surface", index.surface)
         stems = [index.analyzer.stem(w) for w in index.surface]

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from retrieval.dates import find_date
@@ -160,7 +160,8 @@ _ANTARA_PHOTO = re.compile(r"(?i)antara foto/|/antara\s*(?:foto)?\s*\)?$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _HTML_LEFTOVER = re.compile(r"(?i)^(?:</?[a-z][^>]*>\s*)+$|<(?:a|img|div|span|script|p)\b")
 # "ulasannya.Di tengah": a full stop glued to the next sentence.
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+# (Matched from the stop itself, so the regex engine scans for it instead of trying every place.)
+_GLUED_SENTENCE = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 # Credits closing the last sentence of a paragraph: the editor's initials "(alh)", "(rid/ipg)",
 # "(FHM)", or a reporter and desk "( Alfian/ Humas Polda Kaltim)". The end mark "(*)" and a
 # signature naming an outlet's domain ("(Tribunbatam.id/Nama)") stay.
@@ -172,6 +173,8 @@ _TRAILING_CREDIT = re.compile(
 
 def strip_trailing_credit(paragraph: str) -> str:
     """``... pungkasnya. (alh)`` -> ``... pungkasnya.``; a wire's name ("(AFP)") stays."""
+    if ")" not in paragraph:  # the credit's closing parenthesis: a cheap test first
+        return paragraph
     found = _TRAILING_CREDIT.search(paragraph)
     if found is None or canonical_wire(found["credit"].strip()) is not None:
         return paragraph
@@ -211,6 +214,11 @@ class Dateline:
 # --- single-line predicates -------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # the steps below ask again about the same lines
+def _word_count(line: str) -> int:
+    return len(line.split())
+
+
 def ends_with_punctuation(line: str) -> bool:
     return line.endswith(_FINAL_PUNCTUATION)
 
@@ -228,7 +236,7 @@ def is_widget(line: str) -> bool:
     """
     if line.rstrip(":").strip().lower() in _WIDGET_LABELS:
         return True
-    return len(line.split()) == 1 and not ends_with_punctuation(line.rstrip(":"))
+    return _word_count(line) == 1 and not ends_with_punctuation(line.rstrip(":"))
 
 
 def is_reading_time(line: str) -> bool:
@@ -280,7 +288,7 @@ def byline_author(line: str) -> str | None:
         label = match["label"].lower()
         if re.fullmatch(_AUTHOR_LABELS, label):
             name = match["value"].strip(" ,.-/")
-            if name and len(name.split()) <= 8:
+            if name and _word_count(name) <= 8:
                 return name
     return None
 
@@ -312,10 +320,14 @@ def wire_credit(line: str) -> tuple[str, ...] | None:
 
 def is_caption(line: str) -> bool:
     """A photo caption that carries its own credit (``... Foto: X`` or ``... (X/Y)``)."""
-    words = len(line.split())
+    words = _word_count(line)
     if words > _CAPTION_MAX_WORDS * 2:  # a whole page on one line is no caption
         return False
-    if _FOTO_CREDIT.search(line) is not None or _ANTARA_PHOTO.search(line) is not None:
+    # Cheap tests first: a "Foto:" credit holds a colon, the others a slash.
+    if ":" in line and _FOTO_CREDIT.search(line) is not None:
+        return True
+    slash = "/" in line
+    if slash and _ANTARA_PHOTO.search(line) is not None:
         return True
     # A credit at the end of a long paragraph or of reported speech signs the text
     # ("... kata Arfen. (Tribunbatam.id/Nama)"); a caption is short and quotes no one.
@@ -324,9 +336,13 @@ def is_caption(line: str) -> bool:
         words <= _CAPTION_MAX_WORDS
         and not quoted
         and (
-            (_SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+            (slash and _SLASH_CREDIT.search(line) is not None and not ends_with_punctuation(line))
             or _GLUED_CREDIT.search(line) is not None
-            or (_PAREN_PHOTO_CREDIT.search(line) is not None and not ends_with_punctuation(line))
+            or (
+                slash
+                and _PAREN_PHOTO_CREDIT.search(line) is not None
+                and not ends_with_punctuation(line)
+            )
         )
     )
 
@@ -377,7 +393,7 @@ def is_crosshead(line: str) -> bool:
     Reported speech (double quotes) is body text even when the period is missing.
     """
     return (
-        len(line.split()) <= _CROSSHEAD_MAX_WORDS
+        _word_count(line) <= _CROSSHEAD_MAX_WORDS
         and not ends_with_punctuation(line)
         and not any(q in line for q in '"“”')
     )
@@ -417,11 +433,25 @@ def names_outlet(name: str) -> bool:
 
 
 @cache
-def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
+def _outlet_group() -> str:
     names = "|".join(re.escape(s) for s in registry().dateline_spellings())
     # a host, also a long one ("Palu, tribratanews.sulteng.polri.go.id -"), or a spelling
     host = rf"(?:[A-Za-z0-9-]+\.){{0,3}}{DOMAIN_PATTERN}"
-    outlet = rf"(?P<outlet>{host}|(?i:{names})(?![\w.]))"
+    return rf"(?P<outlet>{host}|(?i:{names})(?![\w.]))"
+
+
+@cache
+def _dateline_plan() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], bool], ...]]:
+    """The dateline patterns, each flagged when it opens with the outlet, and that opening
+    alone: a line it does not match skips all of them (the outlet is the costly part)."""
+    opening = f"^{_outlet_group()}"
+    flagged = tuple((p, p.pattern.startswith(opening)) for p in _dateline_patterns())
+    return re.compile(opening), flagged
+
+
+@cache
+def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
+    outlet = _outlet_group()
     rest = r"(?P<rest>.*)$"
     return (
         # "TEMPO.CO, Jakarta -", "TRIBUNJATENG.COM, SEMARANG -", "DIALEKSIS.COM | Dunia -"
@@ -465,8 +495,16 @@ _WEAK_DATELINES = (
 )
 
 
+@lru_cache(maxsize=4096)  # a page asks about its top lines several times
 def parse_dateline(line: str) -> Dateline | None:
-    for pattern in _dateline_patterns():
+    outlet_opening, patterns = _dateline_plan()
+    opens_with_outlet: bool | None = None  # tested once, when first needed
+    for pattern, after_outlet in patterns:
+        if after_outlet:
+            if opens_with_outlet is None:
+                opens_with_outlet = outlet_opening.match(line) is not None
+            if not opens_with_outlet:
+                continue
         match = pattern.match(line)
         if match is not None:
             groups = match.groupdict()
@@ -573,7 +611,8 @@ _INLINE_RELATED = re.compile(r"\s*\((?:baca|lihat|simak) juga\s*:[^()]*\)\s*", r
 
 def split_inline_related(paragraph: str) -> list[str]:
     """The paragraph's text around inline "(Baca juga: ...)" notes, which are dropped."""
-    return [part for part in _INLINE_RELATED.split(paragraph) if part.strip()]
+    parts = _INLINE_RELATED.split(paragraph) if "(" in paragraph else [paragraph]
+    return [part for part in parts if part.strip()]
 
 
 def split_long_paragraph(paragraph: str) -> list[str]:
@@ -647,15 +686,15 @@ def _rejoin_broken_lines(lines: list[str]) -> list[str]:
         if joined:
             previous = joined[-1]
             open_end = not previous.endswith(_OPEN_SENTENCE_END)
-            lone_dash = line in ("-", "–", "—") and len(previous.split()) <= 3
-            after_dash = previous.endswith((" -", " –", " —")) and len(previous.split()) <= 4
+            lone_dash = line in ("-", "–", "—") and _word_count(previous) <= 3
+            after_dash = previous.endswith((" -", " –", " —")) and _word_count(previous) <= 4
             # A sentence cut short: a full sentence inside, or a long line not in Title Case.
             cut = ". " in previous or (
-                len(previous.split()) >= _CUT_MIN_WORDS and not _title_case(previous)
+                _word_count(previous) >= _CUT_MIN_WORDS and not _title_case(previous)
             )
             lower_tail = previous.split()[-1][:1].islower() or previous.endswith(",")
             link_text = (  # "... adalah Sekjen PDIP" / "Hasto Kristiyanto" / "yang ..."
-                cut and len(line.split()) <= 6 and not ends_with_punctuation(line)
+                cut and _word_count(line) <= 6 and not ends_with_punctuation(line)
             )
             mid_sentence = lower_tail or cut
             continues = (
@@ -687,19 +726,16 @@ def _caption_lines(lines: Sequence[str]) -> set[str]:
     """Captions: lines with their own credit, and the line before a ``Foto:`` line."""
     captions = {line for line in lines if is_caption(line)}
     for previous, line in pairwise(lines):
+        if not _STANDALONE_FOTO.match(line):
+            continue
         credit = _STANDALONE_FOTO.sub("", line).strip(" ()")
         # "Foto: AP/Ramil Sitdikov" credits the caption above; "Foto: Warga antre di ..." is one.
-        only_credit = "/" in credit or len(credit.split()) <= 3
+        only_credit = "/" in credit or _word_count(credit) <= 3
         # The line above is its caption when short or printed twice, never reported speech.
         caption_like = not previous.startswith(('"', "“")) and (
-            len(previous.split()) <= _CAPTION_MAX_WORDS or lines.count(previous) > 1
+            _word_count(previous) <= _CAPTION_MAX_WORDS or lines.count(previous) > 1
         )
-        if (
-            _STANDALONE_FOTO.match(line)
-            and only_credit
-            and caption_like
-            and not is_date_line(previous)
-        ):
+        if only_credit and caption_like and not is_date_line(previous):
             captions.add(previous)
     return captions
 
@@ -713,7 +749,7 @@ def _repeated_standfirst(lines: Sequence[str]) -> set[str]:
         for line, after in pairwise(before_body)
         if line == after
         and line.endswith(".")
-        and len(line.split()) <= _STANDFIRST_MAX_WORDS
+        and _word_count(line) <= _STANDFIRST_MAX_WORDS
         and _SENTENCE_INSIDE.search(line) is None  # one sentence; a lede printed twice stays
     }
 
@@ -733,20 +769,20 @@ def _related_bullets(lines: Sequence[str]) -> set[int]:
                 and _title_case(candidate)
                 and _SENTENCE_INSIDE.search(candidate) is None
             )
-            if not (bulleted or headline) or len(candidate.split()) > _RELATED_BULLET_MAX_WORDS:
+            if not (bulleted or headline) or _word_count(candidate) > _RELATED_BULLET_MAX_WORDS:
                 break
             bullets.add(j)
     # A bulleted headline in Title Case ("• CATATAN Prestasi Shin Tae-yong, Pelatih ...").
     for i, line in enumerate(lines):
         text = _BULLET.sub("", line)
         headline = not ends_with_punctuation(line) and _title_case(text)
-        long_enough = len(text.split()) >= _TITLE_FULL_WORDS
+        long_enough = _word_count(text) >= _TITLE_FULL_WORDS
         if _BULLET.match(line) and headline and long_enough and not is_date_line(text):
             bullets.add(i)
     # Unlabelled: two or more bulleted headlines in a row ("- Polisi Ungkap Motif ...").
     run: list[int] = []
     for i, line in enumerate([*lines, ""]):
-        if _BULLET.match(line) and not ends_with_punctuation(line) and len(line.split()) >= 4:
+        if _BULLET.match(line) and not ends_with_punctuation(line) and _word_count(line) >= 4:
             run.append(i)
             continue
         if len(run) >= 2:
@@ -759,7 +795,7 @@ _BULLETS = ("•", "·", "▪", "►", "- ", "* ")
 
 
 def _is_title(line: str) -> bool:
-    words = len(line.split())
+    words = _word_count(line)
     return (
         _TITLE_MIN_WORDS <= words <= _TITLE_MAX_WORDS
         and (not line.endswith(".") or line.endswith(("...", "…")))  # "Ini Kata Admin..."
@@ -775,7 +811,7 @@ def _is_title(line: str) -> bool:
 def _two_part_headline(line: str) -> bool:
     """``Desa Pemekaran. Apa yang diharap - Apa yang Didapat``: short, unpunctuated at the end."""
     return (
-        len(line.split()) <= _TWO_PART_HEADLINE_WORDS
+        _word_count(line) <= _TWO_PART_HEADLINE_WORDS
         and not ends_with_punctuation(line)
         and len(_SENTENCE_INSIDE.findall(line)) == 1
     )
@@ -787,7 +823,7 @@ def _pick_title(header: Sequence[str]) -> str | None:
     Short lines ("Demonstrasi di Indonesia") before it are topic labels.
     """
     candidates = [line for line in header if _is_title(line)]
-    full = [line for line in candidates if len(line.split()) >= _TITLE_FULL_WORDS]
+    full = [line for line in candidates if _word_count(line) >= _TITLE_FULL_WORDS]
     return (full or candidates)[0] if candidates else None
 
 
@@ -797,12 +833,12 @@ def _split_header(lines: Sequence[str]) -> int:
     for i, line in enumerate(lines[:_DATELINE_SEARCH_LINES]):
         if parse_dateline(line) is not None:
             return i
-        if ends_with_punctuation(line) and len(line.split()) > _CROSSHEAD_MAX_WORDS:
+        if ends_with_punctuation(line) and _word_count(line) > _CROSSHEAD_MAX_WORDS:
             sentences += 1
             if sentences > _SENTENCES_BEFORE_DATELINE:  # the body began without a dateline
                 break
     for i, line in enumerate(lines):
-        words = len(line.split())
+        words = _word_count(line)
         if words > _TITLE_MAX_WORDS:
             return i
         if not ends_with_punctuation(line) or words <= _CROSSHEAD_MAX_WORDS // 2:
@@ -835,7 +871,7 @@ def _slider_teasers(lines: Sequence[str]) -> set[int]:
     for i, line in enumerate(lines[:_DATELINE_SEARCH_LINES]):
         dateline = parse_dateline(line)
         rest = dateline.rest if dateline else ""
-        cut = re.search(r"[A-Za-z]$", rest) is not None and len(rest.split()) >= _TEASER_MIN_WORDS
+        cut = re.search(r"[A-Za-z]$", rest) is not None and _word_count(rest) >= _TEASER_MIN_WORDS
         if not cut or i + 1 >= len(lines) or not ends_with_punctuation(lines[i + 1]):
             continue
         found.add(i)
@@ -848,7 +884,7 @@ def _slider_teasers(lines: Sequence[str]) -> set[int]:
 def clean_article(text: str) -> CleanedText:
     """Title, body paragraphs and header facts of one scraped page (see module doc)."""
     lines = [_normalise(line) for line in text.splitlines()]
-    lines = [line for line in lines if line and not _HTML_LEFTOVER.search(line)]
+    lines = [line for line in lines if line and not ("<" in line and _HTML_LEFTOVER.search(line))]
     lines = _rejoin_broken_lines(lines)
     captions = _caption_lines(lines) | _repeated_standfirst(lines)
     slider = _slider_teasers(lines)
@@ -898,7 +934,7 @@ def clean_article(text: str) -> CleanedText:
             continue
         kept.append(i)
         seen.add(line)
-        words = len(line.split())
+        words = _word_count(line)
         if (
             ends_with_punctuation(line) and words > _CROSSHEAD_MAX_WORDS
         ) or words > _TITLE_MAX_WORDS:
@@ -933,7 +969,7 @@ def clean_article(text: str) -> CleanedText:
         if is_crosshead(line):
             continue
         line = strip_trailing_credit(line)
-        parts = split_inline_related(_GLUED_SENTENCE.sub(" ", line))
+        parts = split_inline_related(_GLUED_SENTENCE.sub(r"\g<0> ", line))
         paragraphs[i] = [p for part in parts for p in split_long_paragraph(part)]
 
     if (dateline is None or dateline.outlet is None) and header_outlet is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from retrieval.cleaning import clean_article
@@ -26,11 +26,15 @@ from retrieval.metadata import (
     stated_metadata,
 )
 from retrieval.models import Article, Corpus, CorpusError
+from retrieval.workers import OrderedMap, batches, worker_count
 
 logger = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.toml"
 MAX_EXAMPLES = 5
+# Files read and cleaned per task, and how many make a pool worth starting.
+FILES_PER_TASK = 200
+PARALLEL_FILES = 2_000
 
 Progress = Callable[[int, int], None]
 
@@ -42,13 +46,17 @@ def load_corpus(
     *,
     metadata_path: Path | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    workers: int | None = None,
 ) -> Corpus:
     """Every seed ``*.txt`` (by name), cleaned and with its metadata, then the archive.
 
     Metadata comes from ``metadata_path`` or else ``seeds_dir/metadata.toml``
     (optional in that case). A seed without an entry gets what its text states
     and a warning naming what is still missing. ``progress(done, total)`` is
-    called per archive article.
+    called per seed file and per archive article.
+
+    Seed files are read and cleaned by ``workers`` processes (default: every
+    core for a large folder); the corpus is the same whatever their number.
     """
     files = _article_files(seeds_dir)
     notes: dict[str, list[str]] = defaultdict(list)  # warning kind -> files
@@ -59,13 +67,21 @@ def load_corpus(
             kept.append(path)
         else:
             notes[f"skipped: {reason}"].append(display_path(path))
-    ids = [path.stem for path in kept]
-    entries = _metadata(seeds_dir, metadata_path, ids)
-
+    # Workers clean while this process reads the metadata; a metadata error
+    # still comes first, as if the files were read after it.
+    n_workers = worker_count(len(kept), workers, PARALLEL_FILES)
     articles: list[Article] = []
-    for path in kept:
-        article = _load_article(path, entries.get(path.stem))
-        articles.append(article)
+    with OrderedMap(_clean_files, batches(kept, FILES_PER_TASK), n_workers) as cleaned:
+        entries = _metadata(seeds_dir, metadata_path, frozenset(path.stem for path in kept))
+        at = 0
+        for chunk in cleaned:
+            for paragraphs, stated in chunk:
+                path = kept[at]
+                articles.append(_article(path, entries.get(path.stem), paragraphs, stated))
+                at += 1
+            if progress is not None:
+                progress(at, len(kept))
+    for path, article in zip(kept, articles, strict=True):
         if path.stem not in entries:
             missing = [f for f in EXPECTED_FIELDS if getattr(article.source, f) is None]
             notes[f"no metadata entry; missing {', '.join(missing)}"].append(display_path(path))
@@ -95,7 +111,7 @@ def summarise(kind: str, files: list[str]) -> str:
 
 
 def _metadata(
-    seeds_dir: Path, metadata_path: Path | None, ids: list[str]
+    seeds_dir: Path, metadata_path: Path | None, ids: frozenset[str]
 ) -> dict[str, ArticleMeta]:
     path = metadata_path if metadata_path is not None else seeds_dir / METADATA_FILE
     if metadata_path is None and not path.exists() and not path.is_symlink():
@@ -124,17 +140,28 @@ def _article_files(seeds_dir: Path) -> list[Path]:
     return files
 
 
-def _load_article(path: Path, entry: ArticleMeta | None) -> Article:
-    where = display_path(path)
-    text = read_utf8(path)
-    cleaned = clean_article(text.removeprefix("\ufeff"))
-    if not cleaned.paragraphs:
-        raise CorpusError(f"{where}: no body paragraphs after cleaning")
-    meta = merge_metadata(entry, stated_metadata(cleaned))
+Cleaned = tuple[tuple[str, ...], ArticleMeta]  # paragraphs, what the text states
+
+
+def _clean_files(paths: Sequence[Path]) -> list[Cleaned]:
+    """Read and clean files (a worker's task): raises the first file's CorpusError."""
+    out: list[Cleaned] = []
+    for path in paths:
+        cleaned = clean_article(read_utf8(path).removeprefix("\ufeff"))
+        if not cleaned.paragraphs:
+            raise CorpusError(f"{display_path(path)}: no body paragraphs after cleaning")
+        out.append((cleaned.paragraphs, stated_metadata(cleaned)))
+    return out
+
+
+def _article(
+    path: Path, entry: ArticleMeta | None, paragraphs: tuple[str, ...], stated: ArticleMeta
+) -> Article:
+    meta = merge_metadata(entry, stated)
     return Article(
         id=path.stem,
         path=path,
         source=meta.source(),
         provenance=meta.provenance,
-        paragraphs=cleaned.paragraphs,
+        paragraphs=paragraphs,
     )

@@ -14,6 +14,7 @@ that a saved index memory-maps, and scoring touches the query's postings only.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from array import array
@@ -21,6 +22,7 @@ from bisect import bisect_left
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, NamedTuple, cast, overload
 
 import numpy as np
@@ -32,6 +34,7 @@ from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
+from retrieval.workers import OrderedMap, worker_count
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -45,8 +48,10 @@ LONG_POSTINGS = 20_000
 # top_k over at least this many times k scores first bounds the k-th best
 # from a sample.
 SAMPLED_TOP_K = 1_000
-# Paragraphs analysed per vectorised batch (bounds the build's extra memory).
-CHUNK = 20_000
+# Paragraphs analysed per task (bounds a worker's memory), and how many make a
+# pool of worker processes worth starting.
+CHUNK = 10_000
+PARALLEL_PARAGRAPHS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,35 +155,261 @@ class Analysed:
     sketch_hashes: npt.NDArray[np.uint64]
 
 
-class _TermIds(dict[str, int]):
-    """token -> term column; a new token is analysed (clitic, stem) once."""
+class _TermIds:
+    """The columns of a build: term -> column in order of first occurrence,
+    the corpus's surface words, and the analyzer that learns their stems."""
 
     def __init__(self, analyzer: Analyzer, terms: list[str], vocabulary: dict[str, int]) -> None:
-        super().__init__()
         self.analyzer = analyzer
         self.terms = terms
         self.vocabulary = vocabulary
         self.surface: set[str] = set()
-        self.hashes: dict[int, int] = {}  # column -> term hash, for near-duplicates
 
-    def __missing__(self, token: str) -> int:
-        word = self.analyzer.unclitic(token)
-        self.surface.add(word)
-        term = self.analyzer.stem(word)
-        col = self.vocabulary.get(term)
-        if col is None:
-            col = self.vocabulary[term] = len(self.terms)
-            self.terms.append(term)
-        self[token] = col
-        return col
+    def merge(self, chunk: _Chunk) -> npt.NDArray[np.int32]:
+        """Columns for a chunk's terms (new ones appended in the chunk's order
+        of first occurrence): the chunk's local column -> column."""
+        vocabulary, terms = self.vocabulary, self.terms
+        found = list(map(vocabulary.get, chunk.terms))
+        for i in [i for i, col in enumerate(found) if col is None]:
+            found[i] = vocabulary[chunk.terms[i]] = len(terms)
+            terms.append(chunk.terms[i])
+        remap = np.array(found, dtype=np.int32)
+        self.surface.update(chunk.words)
+        self.analyzer.learn(chunk.words, chunk.word_terms)
+        return remap
 
 
-def _weights(rows: IntArray, counts: IntArray, settings: IndexSettings) -> FloatArray:
+@dataclass(slots=True)
+class _Chunk:
+    """A run of paragraphs analysed on its own (in a worker process): local
+    columns number the run's terms in their order of first occurrence."""
+
+    terms: list[str]
+    words: list[str]  # surface words (tokens without their clitic) new to the worker
+    word_terms: list[str]  # each word's term
+    row_nnz: npt.NDArray[np.int32]  # distinct terms per paragraph
+    cols: npt.NDArray[np.int32]  # local columns, by paragraph, ascending
+    counts: npt.NDArray[np.int32]  # occurrences of each
+    sketch_rows: IntArray  # near-duplicate sketches, over the run's rows
+    sketch_hashes: npt.NDArray[np.uint64]
+
+
+_HASHES: dict[str, int] = {}  # term -> dup.term_hash, per process
+
+
+def _term_hashes(terms: list[str]) -> npt.NDArray[np.uint64]:
+    """``dup.term_hash`` of each term (remembered per process)."""
+    if len(_HASHES) > 2_000_000:
+        _HASHES.clear()
+    found = list(map(_HASHES.get, terms))
+    for i in [i for i, h in enumerate(found) if h is None]:
+        found[i] = _HASHES[terms[i]] = dup.term_hash(terms[i])
+    return np.array(found, dtype=np.uint64) if found else np.zeros(0, np.uint64)
+
+
+class _TokenTerms:
+    """token -> term for one analyzer (a worker's, or the build's): each
+    distinct token is analysed once. Words met for the first time are kept
+    for the next chunk to report (so every word reaches the index once)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.memo: dict[str, str] = {}
+        self.seen: set[str] = set()
+        self.new_words: dict[str, str] = {}  # word -> its term
+
+    def terms(self, tokens: list[str]) -> list[str]:
+        """The terms of distinct tokens."""
+        memo = self.memo
+        found = list(map(memo.get, tokens))
+        if None not in found:
+            return found  # type: ignore[return-value]
+        unclitic, stem, seen = self.analyzer.unclitic, self.analyzer.stem, self.seen
+        for i, term in enumerate(found):
+            if term is None:
+                token = tokens[i]
+                word = unclitic(token)
+                term = found[i] = memo[token] = stem(word)
+                if word not in seen:
+                    seen.add(word)
+                    self.new_words[word] = term
+        return found  # type: ignore[return-value]
+
+    def take_new_words(self) -> dict[str, str]:
+        new, self.new_words = self.new_words, {}
+        return new
+
+
+def _analyse_chunk(texts: Sequence[str], token_terms: _TokenTerms) -> _Chunk:
+    """Terms, their counts per paragraph and the sketches of a run of
+    paragraphs. Per token, only C-level lookups and numpy."""
+    tokens_of = token_terms.analyzer.tokens
+    flat: list[str] = []
+    lengths = array("q")
+    for text in texts:
+        tokens = tokens_of(text)
+        flat.extend(tokens)
+        lengths.append(len(tokens))
+    distinct = list(dict.fromkeys(flat))  # in order of first occurrence
+    of_distinct = token_terms.terms(distinct)
+    terms = list(dict.fromkeys(of_distinct))  # local columns: first occurrence
+    term_col = {term: col for col, term in enumerate(terms)}
+    token_col = dict(zip(distinct, map(term_col.__getitem__, of_distinct), strict=True))
+    ids = np.fromiter(map(token_col.__getitem__, flat), dtype=np.int64, count=len(flat))
+    del flat, distinct, of_distinct, token_col
+    n = len(texts)
+    len_np = np.frombuffer(lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
+    width = len(terms) + 1
+    keys, counts = np.unique(
+        np.repeat(np.arange(n, dtype=np.int64), len_np) * width + ids, return_counts=True
+    )
+    row_nnz = np.bincount(keys // width, minlength=n).astype(np.int32)
+    # Near-duplicate sketches from the same term stream.
+    hashes = _term_hashes(terms)[ids] if ids.size else np.zeros(0, np.uint64)
+    paras, shingles = dup.shingle_hashes(hashes, len_np)
+    _, sk_rows, sk_hashes = dup.sketch(paras, shingles, n)
+    words = token_terms.take_new_words()
+    return _Chunk(
+        terms=terms,
+        words=list(words),
+        word_terms=list(words.values()),
+        row_nnz=row_nnz,
+        cols=(keys % width).astype(np.int32),
+        counts=counts.astype(np.int32),
+        sketch_rows=sk_rows,
+        sketch_hashes=sk_hashes,
+    )
+
+
+def _analyse_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> _Chunk:
+    """A worker's task: one run of paragraphs (the analyzer is per process)."""
+    settings, texts = task
+    return _analyse_chunk(texts, _token_terms(settings))
+
+
+@cache
+def _token_terms(settings: AnalyzerSettings) -> _TokenTerms:
+    return _TokenTerms(Analyzer(settings))
+
+
+def _weights(
+    rows: IntArray, counts: npt.NDArray[np.integer[Any]], settings: IndexSettings
+) -> FloatArray:
     tf = 1.0 + np.log(counts) if settings.sublinear_tf else counts.astype(np.float64)
     if settings.norm == "none":
         return tf
     norms = np.sqrt(np.bincount(rows, weights=tf * tf))
     return tf / norms[rows]
+
+
+@dataclass(slots=True)
+class _Part:
+    """A chunk's postings in global columns, by paragraph (CSR-like)."""
+
+    first_row: int
+    row_nnz: npt.NDArray[np.int32]
+    cols: npt.NDArray[np.int32]
+    data: npt.NDArray[np.float32]
+
+
+def _part(
+    chunk: _Chunk, remap: npt.NDArray[np.int32], first_row: int, settings: IndexSettings
+) -> _Part:
+    """Weights of a chunk's postings. A paragraph's squared weights are summed
+    in column order, as they always were: the same float32 bits."""
+    cols = remap[chunk.cols]
+    rows = np.repeat(np.arange(chunk.row_nnz.shape[0], dtype=np.int64), chunk.row_nnz)
+    order = np.argsort(rows * (int(remap.max(initial=0)) + 1) + cols)
+    cols = cols[order]
+    data = _weights(rows, chunk.counts[order], settings).astype(np.float32)
+    return _Part(first_row, chunk.row_nnz, cols, data)
+
+
+def _csc(parts: list[_Part], columns: int) -> Postings:
+    """CSC arrays from parts in row order (emptied as they are used): each
+    column's rows ascending. A counting sort, not a sort of every posting."""
+    df = np.zeros(columns, dtype=np.int64)
+    for part in parts:
+        df += np.bincount(part.cols, minlength=columns)
+    indptr = np.zeros(columns + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    nnz = int(indptr[-1])
+    indices = np.empty(nnz, dtype=np.int32)
+    data = np.empty(nnz, dtype=np.float32)
+    fill = indptr[:-1].copy()
+    while parts:
+        part = parts.pop(0)
+        order = np.argsort(part.cols, kind="stable")
+        cols = part.cols[order]
+        n = part.row_nnz.shape[0]
+        rows = np.repeat(
+            np.arange(part.first_row, part.first_row + n, dtype=np.int32), part.row_nnz
+        )
+        starts = (
+            np.flatnonzero(np.concatenate(([True], cols[1:] != cols[:-1])))
+            if cols.size
+            else np.zeros(0, np.int64)
+        )
+        sizes = np.diff(np.append(starts, cols.shape[0]))
+        rank = np.arange(cols.shape[0], dtype=np.int64) - np.repeat(starts, sizes)
+        dest = fill[cols] + rank
+        indices[dest] = rows[order]
+        data[dest] = part.data[order]
+        fill[cols[starts]] += sizes
+    return Postings(indptr, indices, data)
+
+
+def _paragraph_shingles(texts: Sequence[str], analyzer: Analyzer) -> list[bytes]:
+    """The distinct shingle hashes of each paragraph's terms (the set
+    ``dup.paragraph_shingles`` gives), in one batch, each as the bytes of an
+    ascending uint64 array: ~0.4 KB a paragraph where a frozenset takes ~4."""
+    terms = [analyzer.document_terms(text) for text in texts]
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    hashes = _term_hashes([t for row in terms for t in row])
+    paras, shingles = dup.shingle_hashes(hashes, lengths)
+    order = np.lexsort((shingles, paras))
+    paras, shingles = paras[order], shingles[order]
+    distinct = np.ones(paras.shape[0], dtype=bool)
+    distinct[1:] = (paras[1:] != paras[:-1]) | (shingles[1:] != shingles[:-1])
+    paras, shingles = paras[distinct], shingles[distinct]
+    bounds = np.searchsorted(paras, np.arange(len(texts) + 1)).tolist()
+    raw = shingles.astype(np.uint64).tobytes()
+    return [raw[8 * a : 8 * b] for a, b in itertools.pairwise(bounds)]
+
+
+def _shingles_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> list[bytes]:
+    settings, texts = task
+    return _paragraph_shingles(texts, _token_terms(settings).analyzer)
+
+
+def _shingle_sets(
+    pairs: set[tuple[int, int]],
+    groups: list[int],
+    texts: Sequence[str],
+    analyzer: Analyzer,
+    workers: int,
+) -> Callable[[int], frozenset[int]]:
+    """The shingle set of a row, as ``dup.confirm`` compares them: computed
+    (by ``workers`` processes) for the rows in candidate pairs of different
+    articles, kept compact, made a set when asked for."""
+    rows = sorted({row for a, b in pairs if groups[a] != groups[b] for row in (a, b)})
+    runs = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    if workers > 1 and len(rows) >= CHUNK:
+        tasks = ((analyzer.settings, [texts[r] for r in run]) for run in runs)
+        found = OrderedMap(_shingles_task, tasks, workers)
+    else:
+        found = OrderedMap(
+            lambda run: _paragraph_shingles([texts[r] for r in run], analyzer), runs, 1
+        )
+    compact: dict[int, bytes] = {}
+    with found:
+        for run, sets in zip(runs, found, strict=True):
+            compact.update(zip(run, sets, strict=True))
+
+    def shingle_set(row: int) -> frozenset[int]:
+        return frozenset(np.frombuffer(compact[row], dtype=np.uint64).tolist())
+
+    return shingle_set
 
 
 def analyse(
@@ -187,63 +418,35 @@ def analyse(
     term_ids: _TermIds,
     first_row: int = 0,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Analysed:
     """Postings (over local rows 0..len(texts)) and sketches (over global rows
     from ``first_row``) of a run of paragraphs. Terms get columns in
-    ``term_ids`` as they are first met."""
-    tokens_of = term_ids.analyzer.tokens
-    lookup = term_ids.__getitem__
-    row_parts: list[npt.NDArray[np.int32]] = []
-    col_parts: list[npt.NDArray[np.int32]] = []
-    data_parts: list[npt.NDArray[np.float32]] = []
+    ``term_ids`` in their order of first occurrence. Runs of ``CHUNK``
+    paragraphs are analysed by ``workers`` processes and merged in order, so
+    the result does not depend on their number."""
+    total = len(texts)
+    runs = [texts[start : start + CHUNK] for start in range(0, total, CHUNK)]
+    parts: list[_Part] = []
     sk_rows: list[IntArray] = []
     sk_hashes: list[npt.NDArray[np.uint64]] = []
-    total = len(texts)
-    for start in range(0, total, CHUNK):
-        batch = texts[start : start + CHUNK]
-        flat = array("q")
-        lengths = array("q")
-        for text in batch:
-            ids = list(map(lookup, tokens_of(text)))
-            flat.extend(ids)
-            lengths.append(len(ids))
-        ids_np = np.frombuffer(flat, dtype=np.int64) if len(flat) else np.zeros(0, np.int64)
-        len_np = np.frombuffer(lengths, dtype=np.int64)
-        width = len(term_ids.terms) + 1
-        rows = np.repeat(np.arange(len(batch), dtype=np.int64), len_np)
-        keys, counts = np.unique(rows * width + ids_np, return_counts=True)
-        r, c = keys // width, keys % width
-        row_parts.append((r + start).astype(np.int32))
-        col_parts.append(c.astype(np.int32))
-        data_parts.append(_weights(r, counts, settings).astype(np.float32))
-        # Near-duplicate sketches from the same term stream.
-        present, where = np.unique(ids_np, return_inverse=True)
-        terms = term_ids.terms
-        known = term_ids.hashes
-        for i in present.tolist():
-            if i not in known:
-                known[i] = dup.term_hash(terms[i])
-        hashes = np.array([known[i] for i in present.tolist()], dtype=np.uint64)
-        hashes = hashes[where.reshape(-1)] if ids_np.size else np.zeros(0, np.uint64)
-        paras, shingles = dup.shingle_hashes(hashes, len_np)
-        _, p, h = dup.sketch(paras, shingles, len(batch))
-        sk_rows.append(p + first_row + start)
-        sk_hashes.append(h)
-        if progress is not None:
-            progress(min(start + CHUNK, total), total)
-    columns = len(term_ids.terms)
-    if row_parts:
-        rows_all = np.concatenate(row_parts)
-        cols_all = np.concatenate(col_parts)
-        data_all = np.concatenate(data_parts)
-    else:
-        rows_all = cols_all = np.zeros(0, np.int32)
-        data_all = np.zeros(0, np.float32)
-    del row_parts, col_parts, data_parts
-    order = np.argsort(cols_all, kind="stable")  # rows stay ascending per column
-    indptr = np.zeros(columns + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cols_all, minlength=columns), out=indptr[1:])
-    postings = Postings(indptr, rows_all[order], data_all[order])
+    done = 0
+    if workers > 1:
+        chunks = OrderedMap(_analyse_task, ((settings.analyzer, run) for run in runs), workers)
+    else:  # here, with this analyzer (an index's saved stems included)
+        here = _TokenTerms(term_ids.analyzer)
+        chunks = OrderedMap(lambda run: _analyse_chunk(run, here), runs, 1)
+    with chunks:
+        for chunk in chunks:
+            remap = term_ids.merge(chunk)
+            parts.append(_part(chunk, remap, done, settings))
+            sk_rows.append(chunk.sketch_rows + (first_row + done))
+            sk_hashes.append(chunk.sketch_hashes)
+            done += chunk.row_nnz.shape[0]
+            del chunk
+            if progress is not None:
+                progress(done, total)
+    postings = _csc(parts, len(term_ids.terms))
     return Analysed(
         postings,
         np.concatenate(sk_rows) if sk_rows else np.zeros(0, np.int64),
@@ -561,18 +764,24 @@ class Index:
         *,
         fingerprint: str = "",
         progress: Progress | None = None,
+        workers: int | None = None,
     ) -> Index:
-        """Analyse every paragraph of ``corpus`` once and return a ready index."""
+        """Analyse every paragraph of ``corpus`` once and return a ready index.
+        ``workers`` processes share the analysis (default: every core for a
+        large corpus); the index is the same whatever their number."""
         settings = settings or IndexSettings()
         analyzer = Analyzer(settings.analyzer)
         arts, nums, texts = _paragraphs(corpus.articles, 0)
         terms: list[str] = []
         term_ids = _TermIds(analyzer, terms, {})
-        analysed = analyse(texts, settings, term_ids, 0, progress)
+        n_workers = worker_count(len(texts), workers, PARALLEL_PARAGRAPHS)
+        analysed = analyse(texts, settings, term_ids, 0, progress, n_workers)
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
         sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
-        duplicates = _confirm(pairs, refs, texts, analyzer, 0)
+        groups = refs.article.tolist()
+        shingle_set = _shingle_sets(pairs, groups, texts, analyzer, n_workers)
+        duplicates = dup.confirm(pairs, groups.__getitem__, shingle_set)
         return cls(
             corpus=corpus,
             settings=settings,

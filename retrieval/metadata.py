@@ -60,6 +60,8 @@ _WIRE_MENTIONS = {
     for wire in registry().wires
     if wire.mentions
 }
+# Any wire's name at all: most paragraphs have none, and one search says so.
+_ANY_MENTION = re.compile("|".join(re.escape(m) for w in registry().wires for m in w.mentions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,8 @@ def wires_cited(paragraphs: Iterable[str]) -> tuple[str, ...]:
     """Known wire services the text attributes something to, in order of first mention."""
     found: list[tuple[int, int, str]] = []
     for number, paragraph in enumerate(paragraphs):
+        if not _ANY_MENTION.search(paragraph):
+            continue
         for wire, pattern in _WIRE_MENTIONS.items():
             for match in pattern.finditer(paragraph):
                 before = paragraph[max(0, match.start() - _CUE_WINDOW) : match.start()]

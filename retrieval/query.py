@@ -57,6 +57,10 @@ class PlanningPolicy:
     name_ratio: float = 0.9
     # How many paragraphs are read to decide that.
     name_sample: int = 24
+    # How many are read to decide that the word a question asks for and the
+    # next one make one phrase ("presiden pertama"): common words, of which
+    # a phrase is a small share of uses.
+    phrase_sample: int = 200
     # A word found in at most ``rare_df`` paragraphs, not Indonesian, one
     # slip away from a word ``common_ratio`` times as frequent, may be a typo.
     rare_df: int = 3
@@ -97,6 +101,10 @@ class QueryPlan:
     focus: str | None = None
     # Read as English (through the bilingual dictionary).
     english: bool = False
+    # The focus and the ordinary word after it when the corpus writes them
+    # together ("presiden pertama", "peraih medali"): what is asked is the
+    # phrase, not its words apart.
+    focus_phrase: tuple[Group, Group] | None = None
 
     @property
     def weights(self) -> dict[int, float]:
@@ -171,8 +179,15 @@ class Vocabulary:
         "mneit" -> "menit"), or None."""
         col = self.index.vocabulary.get(stem)
         analyzer = self.index.analyzer
-        if col is None or analyzer.is_known_word(word):
+        if col is None:
             return None
+        if analyzer.is_known_word(word):
+            # A derived form the corpus never writes may be a slip on a
+            # word it writes ("pesiang": pe- + siang, for "pesaing").
+            if word in self.words or word == stem or analyzer.is_root_word(word):
+                return None
+            variant = self.correct(word)
+            return variant if variant is not None and variant != word else None
         df = int(self.index.df[col])
         if df > self.policy.rare_df:
             return None
@@ -186,25 +201,24 @@ class Vocabulary:
         ("sergey" -> "sergei"), or None."""
         return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
 
-    def written_together(self, first: Group, second: Group) -> bool:
+    def written_together(self, first: Group, second: Group, sample: int | None = None) -> bool:
         """Whether some paragraph holding the rarer of two words writes them
-        side by side ("Zhang Youxia"), read from a sample like ``is_name``."""
-        key = f"{first.word} {second.word}"
+        side by side ("Zhang Youxia"), read from a sample like ``is_name``
+        (of ``sample`` paragraphs, default ``name_sample``)."""
+        sample = sample or self.policy.name_sample
+        key = f"{first.word} {second.word} {sample}"
         known = self._pairs.get(key)
         if known is not None:
             return known
         rarer = min((first, second), key=lambda g: -g.weight)
         col = min(rarer.columns, key=lambda c: -rarer.columns[c])
         rows = self.index.postings(col)
-        step = max(1, len(rows) // self.policy.name_sample)
+        step = max(1, len(rows) // sample)
         pattern = re.compile(
             rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
             re.IGNORECASE,
         )
-        result = any(
-            pattern.search(self.index.text(int(row)))
-            for row in rows[::step][: self.policy.name_sample]
-        )
+        result = any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
         self._pairs[key] = result
         return result
 
@@ -380,10 +394,14 @@ def english_columns(
     return parts
 
 
-def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
+def name_units(
+    vocab: Vocabulary, groups: list[Group], corrections: dict[str, str] | None = None
+) -> list[Group]:
     """Number the names (groups come in question order): adjacent name words
     that the corpus also writes together ("zhang youxia") share a unit;
-    "kota sendara" does not."""
+    "kota sendara" does not. A corrected word is looked up as corrected
+    ("xi jinpng" is "xi jinping")."""
+    fixed = corrections or {}
     out: list[Group] = []
     unit = -1
     previous: Group | None = None
@@ -395,7 +413,10 @@ def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
             previous is not None
             and previous.position >= 0
             and g.position == previous.position + 1
-            and vocab.written_together(previous, g)
+            and vocab.written_together(
+                replace(previous, word=fixed.get(previous.word, previous.word)),
+                replace(g, word=fixed.get(g.word, g.word)),
+            )
         )
         if not joined:
             unit += 1
@@ -405,9 +426,29 @@ def name_units(vocab: Vocabulary, groups: list[Group]) -> list[Group]:
 
 
 # Question words whose next word names what is asked ("Siapa istri ...").
-_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa"})
+_FOCUS_AFTER = frozenset({"siapa", "siapakah", "apa", "berapa", "berapakah"})
 # Words that only say "the name of" ("Siapa nama putri ..."): the focus is the next one.
 _FOCUS_SKIP = frozenset({"nama", "namanya"})
+# Words that only say "how much" after "berapa" ("Berapa jumlah kapal ..."):
+# the thing counted or measured is the next one ("Berapa biaya ..." asks for
+# a cost, and a paragraph without "biaya" does not give it).
+_QUANTITY_SKIP = frozenset({"jumlah", "nilai", "banyak", "total", "besar", "besarnya"})
+
+
+def focus_phrase(
+    vocab: Vocabulary, focus: str | None, groups: list[Group]
+) -> tuple[Group, Group] | None:
+    """The focus group and the next one, when that is an ordinary word
+    written right after it in the question and in the corpus."""
+    at = next((i for i, g in enumerate(groups) if g.word == focus), None)
+    if at is None or at + 1 >= len(groups):
+        return None
+    first, second = groups[at], groups[at + 1]
+    if second.name or second.position != first.position + 1:
+        return None
+    if not vocab.written_together(first, second, vocab.policy.phrase_sample):
+        return None
+    return first, second
 
 
 def question_focus(typed: list[str], groups: list[Group]) -> str | None:
@@ -415,7 +456,8 @@ def question_focus(typed: list[str], groups: list[Group]) -> str | None:
     word of the question (not a name, not a function word)."""
     if not typed or typed[0] not in _FOCUS_AFTER:
         return None
-    rest = [w for w in typed[1:] if w not in _FOCUS_SKIP]
+    skip = _FOCUS_SKIP | _QUANTITY_SKIP if typed[0].startswith("berapa") else _FOCUS_SKIP
+    rest = [w for w in typed[1:] if w not in skip]
     if not rest:
         return None
     group = next((g for g in groups if g.word == rest[0]), None)
@@ -547,9 +589,11 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             else:
                 factor = policy.unknown_name
             unknown_mass += factor * index.max_idf
-    groups = name_units(vocab, groups)
+    groups = name_units(vocab, groups, corrections)
+    focus = question_focus(typed, groups)
     return QueryPlan(
-        focus=question_focus(typed, groups),
+        focus=focus,
+        focus_phrase=focus_phrase(vocab, focus, groups),
         words=tuple(query_words),
         groups=tuple(groups),
         context_only=context_only,

@@ -33,6 +33,7 @@ class Retriever:
         self._vocab = Vocabulary(index, english, self.policy.planning)
         self._stats = CorpusStats(index, self.policy)
         self._source: tuple[Path, Path | None, IndexSettings] | None = None
+        self._cache_dir: Path | None = None
 
     @classmethod
     def from_corpus(
@@ -96,6 +97,7 @@ class Retriever:
         )
         retriever = cls(index, policy, english)
         retriever._source = (seeds_dir, archive_dir, settings)
+        retriever._cache_dir = cache_dir
         return retriever
 
     def files_changed(self) -> bool:
@@ -112,7 +114,20 @@ class Retriever:
         only their analysis). Its answers equal a full rebuild's."""
         extended = Retriever(self.index.extend(articles), self.policy, self.english)
         extended._source = self._source
+        extended._cache_dir = self._cache_dir
         return extended
+
+    def save_delta(self) -> bool:
+        """Save this index's delta segment (articles added while running) in
+        the cache it was loaded from, so the next start loads it instead of
+        indexing those articles again. Saved only when the delta holds
+        exactly the archive entries added since the saved main index, as
+        their files read back; False (nothing written) otherwise. Costs a
+        stat of every corpus file and the delta's own columns."""
+        if self._source is None or self._cache_dir is None:
+            return False
+        seeds_dir, archive_dir, settings = self._source
+        return save_live_delta(self.index, seeds_dir, self._cache_dir, settings, archive_dir)
 
     def ask(self, query: str, k: int = 5, context: FollowUp | None = None) -> Answer:
         """Answer a question; with ``context``, as a follow-up to that exchange."""
@@ -167,6 +182,35 @@ def cache_status(
     return cache.saved_path(folder, fingerprint), fresh
 
 
+def saved_corpus(
+    seeds_dir: Path,
+    cache_dir: Path,
+    *,
+    settings: IndexSettings | None = None,
+    archive_dir: Path | None = None,
+) -> Corpus | None:
+    """The cleaned corpus saved with a fresh index (opened lazily: no article
+    file is read, no article built until asked for), or None when there is
+    no fresh one. Fresh as ``load_index`` judges it (the folders' stamp, else
+    every file's size and mtime); builds and writes nothing."""
+    settings = settings or IndexSettings()
+    folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    if not folder.is_dir():
+        return None
+    known = cache.stamped_fingerprint(folder, cache.folder_stamp(seeds_dir, settings, archive_dir))
+    fingerprint = known or cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+    try:
+        return cache.load(folder, fingerprint, settings).corpus
+    except cache.StaleCache:
+        if known is None:
+            return None
+    try:  # the stamp named a cache that is gone: check every file
+        fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+        return cache.load(folder, fingerprint, settings).corpus
+    except cache.StaleCache:
+        return None
+
+
 def load_index(
     seeds_dir: Path,
     cache_dir: Path,
@@ -214,7 +258,7 @@ def load_index(
             if _save(folder, extended, strict_cache, delta=True):
                 _remember(folder, stamp, fingerprint, strict_cache)
             return extended
-    corpus = load_corpus(seeds_dir, archive_dir)
+    corpus = load_corpus(seeds_dir, archive_dir, progress)
     index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
     if _save(folder, index, strict_cache, files=files):
         _remember(folder, stamp, fingerprint, strict_cache)
@@ -282,3 +326,41 @@ def _remember(folder: Path, stamp: str, fingerprint: str, strict: bool) -> None:
         if strict:
             raise
         log.warning("%s", exc)
+
+
+def save_live_delta(
+    index: Index,
+    seeds_dir: Path,
+    cache_dir: Path,
+    settings: IndexSettings,
+    archive_dir: Path | None,
+) -> bool:
+    """``Retriever.save_delta`` for an index and its corpus folders."""
+    base, parts = index.base, index.parts
+    if base is None or parts is None or archive_dir is None or not base.fingerprint:
+        return False
+    folder = cache.corpus_dir(cache_dir, seeds_dir, archive_dir)
+    saved = cache.main_listing(folder)
+    if saved is None or saved[0] != base.fingerprint:
+        return False
+    stamp = cache.folder_stamp(seeds_dir, settings, archive_dir)
+    files = cache.listing(seeds_dir, archive_dir)
+    added = cache.added_entries(saved[1], files)
+    ours = {a.id: a for a in parts.articles}
+    if added is None or len(added) != len(ours) or len(ours) != len(parts.articles):
+        return False
+    try:
+        on_disk = [load_entry(archive_dir, archive_dir / rel) for rel in added]
+    except (CorpusError, OSError):
+        return False
+    if any(a is None or ours.get(a.id) != a for a in on_disk):
+        return False  # the files say something else: the next start reads them
+    fingerprint = cache.fingerprint_of(files, settings)
+    if fingerprint == index.fingerprint and cache.delta_path(folder, fingerprint).is_dir():
+        return True
+    if not _save(folder, base.joined(parts, fingerprint), False, delta=True):
+        return False
+    if cache.folder_stamp(seeds_dir, settings, archive_dir) == stamp:
+        _remember(folder, stamp, fingerprint, False)
+    log.info("index: %d added articles saved as a delta segment", len(ours))
+    return True

@@ -37,6 +37,7 @@ from retrieval.models import (
 )
 
 MEMO = 20_000  # Articles kept once built
+OUTLETS = "outlets"  # each article's outlet ("" for none); older caches lack it
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -75,6 +76,7 @@ def write_articles(folder: Path, articles: Sequence[Article]) -> list[str]:
     folders: dict[str, int] = {}
     write_strings(folder / "ids", (a.id for a in articles))
     write_strings(folder / "articles", (_record(a, folders) for a in articles))
+    write_strings(folder / OUTLETS, (a.source.outlet or "" for a in articles))
     write_strings(folder / "paragraphs", (p for a in articles for p in a.paragraphs))
     starts = np.zeros(len(articles) + 1, dtype=np.int64)
     if articles:
@@ -115,6 +117,7 @@ class SavedArticles(ArticleTable):
         ):
             raise ColumnError(f"{folder}: the saved articles are inconsistent")
         self.folders = [Path(f) for f in folders]
+        self.folder: Path | None = folder  # where it is saved (other columns may be beside it)
         self._starts = view_ints(self.starts)
         self._memo: dict[int, Article] = {}
         self._positions: dict[str, int] | None = None
@@ -164,6 +167,16 @@ class SavedArticles(ArticleTable):
         for i in range(len(self)):
             yield self[i]
 
+    def outlets(self) -> list[str | None]:
+        """Every article's outlet (None for none), without building them."""
+        try:
+            saved = Strings(self.folder / OUTLETS) if self.folder is not None else None
+        except ColumnError:
+            saved = None
+        if saved is not None and len(saved) == len(self):
+            return [o or None for o in saved.tolist()]
+        return [json.loads(r)[2] or None for r in self.records.tolist()]
+
     def position(self, article_id: str) -> int | None:
         if self._positions is None:
             positions: dict[str, int] = {}
@@ -181,7 +194,7 @@ class SavedArticles(ArticleTable):
         return self.texts[self._starts[article] + number - 1]
 
 
-def _newest_key(a: Article) -> tuple[bool, float]:
+def newest_key(a: Article) -> tuple[bool, float]:
     published = a.source.published
     return (published is None, -published.timestamp() if published is not None else 0.0)
 
@@ -229,7 +242,7 @@ class ArticleChain(ArticleTable):
         n = max(n, 0)
         head = _newest(self.first, n)
         tail = [self.second[i] for i in newest_order(self.second)[:n]]
-        return list(merge(head, tail, key=_newest_key))[:n]
+        return list(merge(head, tail, key=newest_key))[:n]
 
     def paragraph(self, article: int, number: int) -> str:
         n = len(self.first)

@@ -6,8 +6,9 @@ import pytest
 
 from retrieval import Retriever
 from retrieval.dates import format_date
+from retrieval.models import Corpus
 from retrieval.qtype import expected_type, has_type
-from tests.retrieval_helpers import invented_retriever, seeds_retriever
+from tests.retrieval_helpers import _article, invented_retriever, seeds_retriever
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,104 @@ def test_when_the_lead_says_everything_asked_its_date_answers_kapan(retriever: R
     best = retriever.ask("Kapan Menteri Pertahanan China Li Shangfu bertemu Putin?").best
     assert best is not None and best.paragraph == 1
     assert "Li Shangfu" in best.text and best.source.published is not None
+
+
+def test_the_paragraph_that_says_the_relation_beats_one_that_repeats_the_names():
+    """A paragraph saying what was asked ("delegasinya datang untuk ...")
+    under a lead naming the subject beats paragraphs that name the subject
+    again but say the relation's words nowhere near: names ground a whole
+    article, the relation has to be in the paragraph."""
+    visit = _article(
+        1,
+        "Jenderal Zhang Youxia berkunjung ke Lumbira",
+        [
+            "Jenderal Zhang Youxia tiba di Lumbira pada Senin untuk kunjungan tiga hari.",
+            "Zhang bertemu Wali Kota Lumbira dan memuji pelabuhan baru Lumbira.",
+            "Ia menambahkan, delegasinya datang untuk menandatangani perjanjian pelabuhan.",
+            "Jenderal Zhang juga mengunjungi pasar ikan Lumbira bersama pejabat kota.",
+            "Delegasi itu membawa dua puluh orang, dan datang dengan kapal dari utara.",
+        ],
+    )
+    others = [
+        _article(
+            n,
+            f"Kabar pelabuhan {n}",
+            [f"Pelabuhan {n} ramai dikunjungi pedagang.", "Nelayan datang setiap pagi."],
+        )
+        for n in range(2, 8)
+    ]
+    retriever = Retriever.from_corpus(Corpus((visit, *others)))
+    answer = retriever.ask("Untuk apa delegasi Zhang datang ke Lumbira?")
+    assert answer.answered and answer.best is not None
+    assert "delegasinya datang untuk menandatangani" in answer.best.text
+
+
+def _league_corpus() -> Corpus:
+    """Four unrelated reports that each name a team and a match, and ports
+    where scores are kept: the corpus holds "skor", but never for the team."""
+    reports = [
+        "Usai pertandingan, Garuda Lumbira berlatih lagi di stadion utara.",
+        "Pertandingan Garuda Lumbira ditonton ribuan warga yang datang dari desa.",
+        "Garuda Lumbira menunda pertandingan karena hujan deras sejak pagi.",
+        "Jadwal pertandingan Garuda Lumbira diumumkan oleh panitia liga daerah.",
+    ]
+    articles = [
+        _article(n, f"Liga kota {n}", [text, "Penonton pulang dengan gembira."])
+        for n, text in enumerate(reports, start=1)
+    ]
+    articles += [
+        _article(n, f"Kabar pelabuhan {n}", [f"Pelabuhan {n} ramai.", "Skor lomba perahu dicatat."])
+        for n in range(5, 12)
+    ]
+    return Corpus(tuple(articles))
+
+
+def test_an_answer_that_does_not_stand_out_from_its_rivals_is_declined():
+    """Several unrelated paragraphs hold the same words of the question, and
+    none the rest: the archive has the words, not the answer."""
+    retriever = Retriever.from_corpus(_league_corpus())
+    answer = retriever.ask("skor pertandingan Garuda Lumbira")
+    assert not answer.answered and answer.reason == "ambiguous"
+    assert "skor" in answer.missing and len(answer.hits) >= 3  # still the closest articles
+    # A question one of them answers in full is answered.
+    answer = retriever.ask("Kapan Garuda Lumbira menunda pertandingan?")
+    assert answer.answered and answer.best is not None
+    assert "menunda pertandingan" in answer.best.text
+
+
+def test_how_much_of_what_the_paragraph_must_say():
+    """ "Berapa biaya ...?" asks for a cost: a paragraph about the festival
+    without one is no answer; "Berapa jumlah ..." asks for the thing counted."""
+    retriever = invented_retriever()
+    declined = retriever.ask("Berapa biaya festival garam Sendara?")
+    assert not declined.answered and "biaya" in declined.missing
+    answered = retriever.ask("Berapa biaya pembangunan pelabuhan Teluk Sari?")
+    assert answered.best is not None and "40 miliar rupiah" in answered.best.text
+    counted = retriever.ask("Berapa jumlah pengunjung festival garam Sendara?")
+    assert counted.best is not None and "dua ribu pengunjung" in counted.best.text
+
+
+def test_the_role_asked_for_is_a_phrase_not_its_words_apart():
+    """ "Siapa presiden pertama Lumbira?" is not answered by a paragraph that
+    names Lumbira's president and, later in the sentence, a first election."""
+    articles = [
+        _article(
+            1,
+            "Lumbira memilih pemimpin",
+            [
+                "Presiden Lumbira, Arsen Dalimunthe, mengatakan pemilihan pertama digelar "
+                "tahun depan.",
+                "Warga menyambut baik rencana itu.",
+            ],
+        ),
+        _article(2, "Sejarah Sendara", ["Presiden pertama Sendara adalah Wiranti Lubis."]),
+        *[
+            _article(n, f"Kabar {n}", [f"Pelabuhan {n} ramai.", "Nelayan datang."])
+            for n in range(3, 8)
+        ],
+    ]
+    retriever = Retriever.from_corpus(Corpus(tuple(articles)))
+    declined = retriever.ask("Siapa presiden pertama Lumbira?")
+    assert not declined.answered and declined.missing == ("presiden pertama",)
+    answered = retriever.ask("Siapa presiden pertama Sendara?")
+    assert answered.best is not None and "Wiranti Lubis" in answered.best.text

@@ -67,8 +67,9 @@ def extra_env(archive: Path, site: Site, request: pytest.FixtureRequest) -> dict
     return env
 
 
-async def eventually(check: object, *, within: float = 20.0) -> None:
-    """Wait until ``check()`` (a sync callable) is true."""
+async def eventually(check: object, *, within: float = 60.0) -> None:
+    """Wait until ``check()`` (a sync callable) is true (generous bound: a
+    loaded machine extracts and indexes slowly; a passing run never waits it out)."""
     assert callable(check)
     deadline = time.monotonic() + within
     while not check():

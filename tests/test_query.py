@@ -6,8 +6,9 @@ import pytest
 
 from retrieval import Retriever
 from retrieval.lexicon import QUERY_FUNCTION_WORDS
+from retrieval.models import Corpus
 from retrieval.query import QueryPlan
-from tests.retrieval_helpers import invented_retriever, seeds_retriever
+from tests.retrieval_helpers import _article, invented_retriever, seeds_retriever
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +101,29 @@ def test_transliterated_names_find_the_corpus_spelling():
 def test_answer_type_comes_from_the_question_words(retriever: Retriever):
     assert plan(retriever, "tgl brp pertemuan itu").answer_type == "date"
     assert plan(retriever, "brp persen kenaikan dagang").answer_type == "number"
+
+
+def test_a_misspelt_name_word_joins_its_name(retriever: Retriever):
+    """ "xi jinpng" is one name, Xi Jinping, as "xi jinping" is: two names
+    together would relax the grounding of a question about one person."""
+    for typed in ("tinggi badan xi jinping", "tinggi badan xi jinpng"):
+        plan = retriever.plan(typed)
+        units = {g.unit for g in plan.groups if g.name}
+        assert len(units) == 1, (typed, [(g.word, g.unit) for g in plan.groups])
+
+
+def test_a_derived_form_the_corpus_never_writes_reads_as_the_close_word_it_does():
+    """ "pesiang" parses as pe- + siang, but the corpus writes "pesaing", never
+    "pesiang": the slip is read as both."""
+    articles = [
+        _article(1, "Pasar Lumbira", ["Toko Arsen menjadi pesaing terbesar pasar Sendara."]),
+        _article(2, "Cuaca", ["Hujan turun sejak siang di pelabuhan Sendara."]),
+        *[
+            _article(n, f"Kabar {n}", [f"Pelabuhan {n} ramai.", "Nelayan datang."])
+            for n in range(3, 8)
+        ],
+    ]
+    retriever = Retriever.from_corpus(Corpus(tuple(articles)))
+    assert retriever.plan("pesiang terbesar Sendara").corrections == {"pesiang": "pesaing"}
+    answer = retriever.ask("siapa pesiang terbesar pasar Sendara")
+    assert answer.best is not None and "pesaing terbesar" in answer.best.text

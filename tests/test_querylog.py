@@ -723,6 +723,34 @@ async def test_concurrent_records_all_land(log: QueryLog) -> None:
         assert got.query == f"q{i}"
 
 
+async def test_reads_see_rows_recorded_before_them(log: QueryLog) -> None:
+    # Rows recorded together are committed together; a read waits for that commit.
+    writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(20)]
+    await asyncio.sleep(0)  # each write has handed its row over
+    assert (await log.stats(top=100)).total == 20
+    assert None not in await asyncio.gather(*writes)
+
+
+async def test_close_commits_every_row_recorded_before_it(db_path: Path) -> None:
+    log = await QueryLog.open(db_path, secret=SECRET)
+    writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(30)]
+    await asyncio.sleep(0)
+    await log.close()
+    assert sorted(await asyncio.gather(*writes)) == list(range(1, 31))  # type: ignore[type-var]
+    queries = [q for (q,) in sql(db_path, "SELECT query FROM queries ORDER BY id")]
+    assert queries == [f"q{i}" for i in range(30)]
+
+
+async def test_a_cancelled_caller_does_not_lose_its_row(log: QueryLog, db_path: Path) -> None:
+    write = asyncio.create_task(log.record(rec(query="batal")))
+    await asyncio.sleep(0)
+    write.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await write
+    await log.close()
+    assert sql(db_path, "SELECT query FROM queries") == [("batal",)]
+
+
 # --- faults: SIGKILL, locks, a full queue ---------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,8 +48,22 @@ class IngestResult:
         return self.status != "error"
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the corpus already holds, as the duplicate checks look it up (the
+    articles by id, canonical URL and text hash; their sampled shingles);
+    built from the articles, or read from columns saved with the index
+    (``retrieval.known``)."""
+
+    by_id: MutableMapping[str, Article]
+    by_url: MutableMapping[str, str]
+    by_text: MutableMapping[str, str]
+    shingles: ShingleIndex
+
+
 class Ingester:
-    """Adds articles to one archive, knowing what the corpus already holds."""
+    """Adds articles to one archive, knowing what the corpus already holds
+    (``existing``, or ``known`` when that is already looked up)."""
 
     def __init__(
         self,
@@ -61,6 +75,7 @@ class Ingester:
         limits: Limits | None = None,
         client: httpx.Client | None = None,
         max_file_bytes: int = store.MAX_FILE_BYTES,
+        known: Known | None = None,
     ) -> None:
         self.archive_dir = archive_dir
         self.added_by = added_by
@@ -69,11 +84,12 @@ class Ingester:
         self.max_file_bytes = max_file_bytes
         self._client = client
         self._own_client = client is None
-        self._by_id: dict[str, Article] = {}
-        self._by_url: dict[str, str] = {}
-        self._by_text: dict[str, str] = {}
+        known = known or Known({}, {}, {}, ShingleIndex())
+        self._by_id = known.by_id
+        self._by_url = known.by_url
+        self._by_text = known.by_text
         self._keys: dict[str, frozenset[int]] = {}
-        self._shingles = ShingleIndex()
+        self._shingles = known.shingles
         for article in existing:
             self._remember(article)
 
