@@ -13,6 +13,7 @@ tasks are cancelled.
 from __future__ import annotations
 
 import copyreg
+import math
 import os
 import time
 from collections import deque
@@ -53,14 +54,16 @@ _IDLE_FOR = 900.0  # seconds; a build's later stages see its own workers' load
 
 def idle_cores() -> int:
     """Cores not already busy (by the 1-minute load average): a worker on a
-    busy core only adds its overhead to the build. Kept for a quarter of an
-    hour, so a build's analysis is not judged by the load of its own reading."""
+    fully busy core only adds its overhead to the build, one on a partly idle
+    core still helps (the average counts this process's own start-up). Kept
+    for a quarter of an hour, so a build's analysis is not judged by the load
+    of its own reading."""
     now = time.monotonic()
     if _IDLE and now - _IDLE[0][0] < _IDLE_FOR:
         return _IDLE[0][1]
     cores = available_cores()
     try:
-        idle = max(1, min(cores, round(cores - os.getloadavg()[0])))
+        idle = max(1, min(cores, math.ceil(cores - os.getloadavg()[0])))
     except OSError:  # no load average on this platform
         idle = cores
     _IDLE[:] = [(now, idle)]
