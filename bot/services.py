@@ -43,7 +43,10 @@ class Services:
     querylog: QueryLog
     secret: bytes = field(default=b"", repr=False)  # pseudonyms in log lines
     throttle: Throttle = field(default_factory=lambda: Throttle(window=60, per_user=0, per_chat=0))
-    examples: tuple[str, ...] = ()
+    # The /help examples of one retriever: (that retriever, its examples); see ``examples``.
+    _examples: list[tuple[Retriever, tuple[str, ...]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
     # Chats the bot can no longer write to (blocked, removed) -> when that was seen.
     unreachable: dict[int, float] = field(default_factory=dict)
     # Each chat's last answer, for follow-up questions (bot.followups).
@@ -64,6 +67,15 @@ class Services:
         """The index now; read it once per question (a reload may swap it meanwhile)."""
         return self.live.current
 
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions for /help from the current index's newest titles,
+        worked out again after a reload or an added article swaps the index."""
+        retriever = self.retriever
+        if not self._examples or self._examples[0][0] is not retriever:
+            self._examples[:] = [(retriever, example_questions(retriever))]
+        return self._examples[0][1]
+
     @classmethod
     def create(
         cls,
@@ -78,7 +90,6 @@ class Services:
             per_user=settings.throttle_user_limit,
             per_chat=settings.throttle_chat_limit,
         )
-        examples = example_questions(retriever)
         followups = FollowUps(window_minutes=settings.followup_window_minutes)
         live = LiveIndex(
             retriever,
@@ -88,7 +99,9 @@ class Services:
             english_dict=settings.english_dict,
             files=files,
         )
-        return cls(settings, live, querylog, secret, throttle, examples, followups=followups)
+        found = cls(settings, live, querylog, secret, throttle, followups=followups)
+        _ = found.examples  # worked out at start-up, not on the first /help
+        return found
 
     def mark_unreachable(self, chat_id: int) -> None:
         if len(self.unreachable) >= UNREACHABLE_MAX:

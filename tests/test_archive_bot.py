@@ -262,6 +262,19 @@ def invented(n: int) -> Article:
     )
 
 
+async def test_help_examples_follow_the_index_after_a_swap(bot: RunningBot) -> None:
+    before = bot.services.examples
+    article = invented(28)  # newer than every article of the corpus
+    question = texts.EXAMPLE_FROM_TITLE.format(title=article.source.title)
+    assert question not in before
+    live = bot.services.live
+    live.swap(live.current.add_articles([article]))  # as a reload or /tambah does
+    assert bot.services.retriever.ask(question, k=1).answered
+    call = await bot.say("/help")
+    assert question in call.result["text"]  # the newest article's title leads the examples
+    assert bot.services.examples[0] == question
+
+
 async def test_latest_pages_through_a_long_list_in_place(bot: RunningBot) -> None:
     live = bot.services.live
     live.swap(live.current.add_articles([invented(n) for n in range(1, 16)]))  # a swap, too
