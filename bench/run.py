@@ -91,11 +91,11 @@ def run_step(cmd: Sequence[str], timeout: float, stdin_text: str | None = None) 
         return _run_step(cmd, timeout, stdin_text, err)
 
 
-def _run_step(cmd: Sequence[str], timeout: float, stdin_text: str | None, err: Any) -> Step:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
+def _spawn(cmd: Sequence[str], stdin: int, err: Any) -> subprocess.Popen[str]:
+    """Start ``cmd`` niced, in its own session, in the repository, stdout a text pipe."""
+    return subprocess.Popen(
         ["nice", "-n", "5", *cmd],
-        stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=err,
         cwd=REPO,
@@ -103,6 +103,11 @@ def _run_step(cmd: Sequence[str], timeout: float, stdin_text: str | None, err: A
         encoding="utf-8",
         start_new_session=True,
     )
+
+
+def _run_step(cmd: Sequence[str], timeout: float, stdin_text: str | None, err: Any) -> Step:
+    started = time.perf_counter()
+    proc = _spawn(cmd, subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL, err)
     lines: list[tuple[float, str]] = []
 
     def read() -> None:
@@ -179,16 +184,7 @@ def run_piped(cmd: Sequence[str], questions: Sequence[str], timeout: float) -> S
     (pipe included) and ``lines`` the answers with their arrival times."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            ["nice", "-n", "5", *cmd],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            cwd=REPO,
-            text=True,
-            encoding="utf-8",
-            start_new_session=True,
-        )
+        proc = _spawn(cmd, subprocess.PIPE, err)
         lines: list[tuple[float, str]] = []
         latencies: list[float] = []
 

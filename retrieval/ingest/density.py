@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from lxml.html import HtmlElement
 
@@ -44,15 +44,9 @@ _SENTENCE_END = re.compile(r"[.!?…\"”)]\s*$")
 
 def densest_text(html: str) -> str:
     """The paragraphs (one a line) of the element with the most prose, or ``""``."""
-    import lxml.html
-    from lxml import etree
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+    tree = parse_without(html, _DROP)
+    if tree is None:
         return ""
-    for bad in tree.xpath("|".join(f"//{tag}" for tag in _DROP)):
-        bad.drop_tree()
     best: list[str] = []
     best_score = 0
     for element in tree.iter():
@@ -63,6 +57,20 @@ def densest_text(html: str) -> str:
         if score > best_score:
             best, best_score = paragraphs, score
     return "\n".join(best)
+
+
+def parse_without(html: str, drop: Sequence[str]) -> HtmlElement | None:
+    """``html`` parsed by lxml with every ``drop`` element removed, or ``None`` when unparsable."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    for bad in tree.xpath("|".join(f"//{tag}" for tag in drop)):
+        bad.drop_tree()
+    return tree
 
 
 def _paragraphs(element: HtmlElement) -> list[str]:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from retrieval.ingest.density import parse_without
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -53,17 +55,11 @@ def _cards(tree: HtmlElement) -> list[str]:
 
 def listing_share(html: str, paragraphs: Sequence[str]) -> tuple[float, int]:
     """Share of the paragraphs' characters found in cards, and how many paragraphs."""
-    import lxml.html
-    from lxml import etree
-
     if not paragraphs:
         return 0.0, 0
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+    tree = parse_without(html, _DROP)
+    if tree is None:
         return 0.0, 0
-    for bad in tree.xpath("|".join(f"//{tag}" for tag in _DROP)):
-        bad.drop_tree()
     cards = _cards(tree)
     found_chars = found = 0
     total = 0
