@@ -25,7 +25,7 @@ from typing import Any, cast, overload
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.columns import ColumnError, Strings, view_ints, write_strings
+from retrieval.columns import ColumnError, Concat, Strings, view_ints, write_strings
 from retrieval.models import (
     Added,
     AddedVia,
@@ -205,29 +205,21 @@ class ArticleChain(ArticleTable):
     def __init__(self, first: Sequence[Article], second: Sequence[Article]) -> None:
         self.first = first
         self.second = tuple(second)
+        self._chain = Concat(first, self.second)
         self._positions: dict[str, int] | None = None
-        self._order: list[int] | None = None
 
     def __len__(self) -> int:
-        return len(self.first) + len(self.second)
+        return len(self._chain)
 
     @overload
     def __getitem__(self, i: int) -> Article: ...
     @overload
     def __getitem__(self, i: slice) -> Sequence[Article]: ...
     def __getitem__(self, i: int | slice) -> Article | Sequence[Article]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        n = len(self.first)
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.first[i] if i < n else self.second[i - n]
+        return cast(Article | Sequence[Article], self._chain[i])
 
     def __iter__(self) -> Iterator[Article]:
-        yield from self.first
-        yield from self.second
+        return iter(self._chain)
 
     def position(self, article_id: str) -> int | None:
         if self._positions is None:
