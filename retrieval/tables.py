@@ -222,10 +222,16 @@ class ArticleChain(ArticleTable):
         return iter(self._chain)
 
     def position(self, article_id: str) -> int | None:
+        # A table answers for its own articles; a plain first run is put in
+        # the dict with the second (not scanned on every call).
+        table = self.first if isinstance(self.first, ArticleTable) else None
         if self._positions is None:
-            n = len(self.first)
-            self._positions = {a.id: n + i for i, a in reversed(list(enumerate(self.second)))}
-        at = _position(self.first, article_id)
+            start = len(self.first) if table is not None else 0
+            positions: dict[str, int] = {}
+            for i, a in enumerate(self.second if table is not None else self._chain, start):
+                positions.setdefault(a.id, i)
+            self._positions = positions
+        at = table.position(article_id) if table is not None else None
         return at if at is not None else self._positions.get(article_id)
 
     def newest(self, n: int) -> list[Article]:
@@ -243,12 +249,6 @@ class ArticleChain(ArticleTable):
         if article < n and isinstance(self.first, ArticleTable):
             return self.first.paragraph(article, number)
         return self[article].paragraphs[number - 1]
-
-
-def _position(articles: Sequence[Article], article_id: str) -> int | None:
-    if isinstance(articles, ArticleTable):
-        return articles.position(article_id)
-    return next((i for i, a in enumerate(articles) if a.id == article_id), None)
 
 
 def _newest(articles: Sequence[Article], n: int) -> list[Article]:
