@@ -24,6 +24,7 @@ import numpy.typing as npt
 # a list, and then a dict, than by a bisection over the blob every time).
 HOT_READS = 200_000
 HOT_LOOKUPS = 5_000
+WRITE_BATCH = 65_536  # values encoded and written at a time
 
 
 class ColumnError(Exception):
@@ -31,14 +32,20 @@ class ColumnError(Exception):
 
 
 def write_strings(path: Path, values: Iterable[str]) -> int:
-    """Write ``values`` as ``path.bin`` + ``path.npy``; returns how many."""
-    encoded = [v.encode("utf-8") for v in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    path.with_suffix(".bin").write_bytes(b"".join(encoded))
+    """Write ``values`` as ``path.bin`` + ``path.npy``; returns how many.
+    Streamed in batches: a corpus's paragraph texts are never all held
+    encoded (let alone twice, as a list and its join)."""
+    lengths: list[int] = []
+    it = iter(values)
+    with path.with_suffix(".bin").open("wb") as fh:
+        while batch := [v.encode("utf-8") for v in itertools.islice(it, WRITE_BATCH)]:
+            lengths.extend(map(len, batch))
+            fh.write(b"".join(batch))
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    if lengths:
+        np.cumsum(lengths, out=offsets[1:])
     np.save(path.with_suffix(".npy"), offsets, allow_pickle=False)
-    return len(encoded)
+    return len(lengths)
 
 
 def _map(path: Path) -> mmap.mmap | bytes:

@@ -876,7 +876,7 @@ class Index:
             duplicates=duplicates,
             sketch_rows=self.sketch_rows,
             sketch_hashes=self.sketch_hashes,
-            article_context=_Chain(self.article_context, parts.contexts),
+            article_context=Concat(self.article_context, parts.contexts),
             delta=parts.postings,
             analyzer=self.analyzer,
             vocabulary=Overlay(self.vocabulary, own) if own else self.vocabulary,
@@ -907,28 +907,6 @@ def _placed(local: Postings, columns: npt.NDArray[np.int64], width: int) -> Post
 def _contains(sorted_words: Sequence[str], word: str) -> bool:
     at = bisect_left(sorted_words, word)
     return at < len(sorted_words) and sorted_words[at] == word
-
-
-class _Chain(Sequence[frozenset[str]]):
-    """One sequence over two (the base's per-article list and the delta's)."""
-
-    def __init__(self, first: Sequence[frozenset[str]], second: Sequence[frozenset[str]]) -> None:
-        self.first, self.second = first, second
-
-    def __len__(self) -> int:
-        return len(self.first) + len(self.second)
-
-    def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
-        n = len(self.first)
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.first[i] if i < n else self.second[i - n]
-
-    def __iter__(self) -> Iterator[frozenset[str]]:
-        yield from self.first
-        yield from self.second
 
 
 class _RowTexts(Sequence[str]):

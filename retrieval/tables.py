@@ -25,7 +25,7 @@ from typing import Any, cast, overload
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.columns import ColumnError, Strings, view_ints, write_strings
+from retrieval.columns import ColumnError, Concat, Strings, view_ints, write_strings
 from retrieval.models import (
     Added,
     AddedVia,
@@ -205,35 +205,33 @@ class ArticleChain(ArticleTable):
     def __init__(self, first: Sequence[Article], second: Sequence[Article]) -> None:
         self.first = first
         self.second = tuple(second)
+        self._chain = Concat(first, self.second)
         self._positions: dict[str, int] | None = None
-        self._order: list[int] | None = None
 
     def __len__(self) -> int:
-        return len(self.first) + len(self.second)
+        return len(self._chain)
 
     @overload
     def __getitem__(self, i: int) -> Article: ...
     @overload
     def __getitem__(self, i: slice) -> Sequence[Article]: ...
     def __getitem__(self, i: int | slice) -> Article | Sequence[Article]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        n = len(self.first)
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.first[i] if i < n else self.second[i - n]
+        return cast(Article | Sequence[Article], self._chain[i])
 
     def __iter__(self) -> Iterator[Article]:
-        yield from self.first
-        yield from self.second
+        return iter(self._chain)
 
     def position(self, article_id: str) -> int | None:
+        # A table answers for its own articles; a plain first run is put in
+        # the dict with the second (not scanned on every call).
+        table = self.first if isinstance(self.first, ArticleTable) else None
         if self._positions is None:
-            n = len(self.first)
-            self._positions = {a.id: n + i for i, a in reversed(list(enumerate(self.second)))}
-        at = _position(self.first, article_id)
+            start = len(self.first) if table is not None else 0
+            positions: dict[str, int] = {}
+            for i, a in enumerate(self.second if table is not None else self._chain, start):
+                positions.setdefault(a.id, i)
+            self._positions = positions
+        at = table.position(article_id) if table is not None else None
         return at if at is not None else self._positions.get(article_id)
 
     def newest(self, n: int) -> list[Article]:
@@ -251,12 +249,6 @@ class ArticleChain(ArticleTable):
         if article < n and isinstance(self.first, ArticleTable):
             return self.first.paragraph(article, number)
         return self[article].paragraphs[number - 1]
-
-
-def _position(articles: Sequence[Article], article_id: str) -> int | None:
-    if isinstance(articles, ArticleTable):
-        return articles.position(article_id)
-    return next((i for i, a in enumerate(articles) if a.id == article_id), None)
 
 
 def _newest(articles: Sequence[Article], n: int) -> list[Article]:
