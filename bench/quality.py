@@ -164,14 +164,13 @@ def applicable(question: Question, corpus_name: str) -> bool:
 
 def summary(report: Report, kinds: Sequence[str] = INDONESIAN) -> dict[str, Any]:
     declined, total = report.none_declined
-    answerable = [o for o in report.outcomes if o.question.kind != "none"]
     return {
         "n": len(report.of(kinds)),
         "hit@1": round(report.hit_at_1(kinds), 3),
         "hit@3": round(report.hit_at(3, kinds), 3),
         "mrr": round(report.mrr(kinds), 3),
         "none_declined": [declined, total],
-        "answerable_declined": sum(not o.answered for o in answerable if o.question.kind in kinds),
+        "answerable_declined": sum(o.question.kind in kinds for o in report.answerable_declined),
     }
 
 

@@ -141,7 +141,8 @@ def cognates(word: str) -> list[str]:
     first (a caller keeps those its corpus holds): "patrols" -> patroli is
     left to a spelling correction, "transformation" -> transformasi is here."""
     out: list[str] = []
-    for base in lemmas(word):
+    bases = lemmas(word)
+    for base in bases:
         if " " in base:
             continue
         stems = [base]
@@ -154,7 +155,7 @@ def cognates(word: str) -> list[str]:
                 respelled = respelled.replace(a, b)
             respelled = _DOUBLE.sub(r"\1", _SOFT_C.sub("s", _HARD_C.sub("k", respelled)))
             out += [s, respelled]
-    return [w for w in dict.fromkeys(out) if w not in lemmas(word)]
+    return [w for w in dict.fromkeys(out) if w not in bases]
 
 
 def lemmas(word: str, method: Lemmatizer | None = None) -> list[str]:

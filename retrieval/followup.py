@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from retrieval.analyzer import apply_aliases
 from retrieval.answer import AnswerPolicy, CorpusStats, answer_plan
 from retrieval.index import Index
-from retrieval.lexicon import ALIASES, QUERY_FUNCTION_WORDS
+from retrieval.lexicon import QUERY_FUNCTION_WORDS
 from retrieval.models import Answer, Corpus
 from retrieval.query import Group, QueryPlan, Vocabulary, plan_query
 from retrieval.text import normalize, words
@@ -44,24 +45,17 @@ _OPENERS = (("kalau",), ("terus",), ("lalu",), ("kl",), ("bagaimana", "dengan"))
 _POINTERS = frozenset({"itu", "tersebut", "dia", "mereka", "beliau", "ia"})
 
 
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for w in words(normalize(text)):
-        out.extend(ALIASES.get(w, w).split())
-    return out
-
-
 def is_elliptical(text: str) -> bool:
     """Whether a message leans on the previous exchange: it opens with
     "kalau", "terus", "lalu", "bagaimana dengan" (or their chat forms), points
     back ("itu", "tersebut", "dia", "mereka", a trailing "-nya" on a verb), or
     has no subject of its own (at most one informative word)."""
-    tokens = _tokens(text)
+    raw = list(words(normalize(text)))
+    tokens = apply_aliases(raw)
     if not tokens:
         return False
     if any(tuple(tokens[: len(o)]) == o for o in _OPENERS):
         return True
-    raw = list(words(normalize(text)))
     if _POINTERS.intersection(tokens) or any(
         w.endswith("nya") and len(w) > 6 and w not in QUERY_FUNCTION_WORDS for w in raw
     ):

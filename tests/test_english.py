@@ -29,6 +29,20 @@ def _b64(n: int) -> str:
             return out
 
 
+def _dictd(tmp_path: Path, entries: dict[str, str]) -> Path:
+    """A dictd-format dictionary (``.index`` beside ``.dict.dz``) of ``entries``."""
+    data, index, offset = b"", [], 0
+    for word, body in entries.items():
+        raw = body.encode()
+        index.append(f"{word}\t{_b64(offset)}\t{_b64(len(raw))}")
+        data += raw
+        offset += len(raw)
+    prefix = tmp_path / "eng-ind"
+    prefix.with_name(prefix.name + ".index").write_text("\n".join(index) + "\n", "utf-8")
+    prefix.with_name(prefix.name + ".dict.dz").write_bytes(gzip.compress(data))
+    return prefix
+
+
 @pytest.fixture
 def tiny_dict(tmp_path: Path) -> Path:
     """A dictd-format dictionary of three entries, as FreeDict ships them."""
@@ -37,16 +51,7 @@ def tiny_dict(tmp_path: Path) -> Path:
         "trade": "trade /t/ <n>\n1. dagang, niaga\n2. perdagangan\nbuying and selling\n",
         "vaccine": "vaccine /v/ <n>\nvaksin\nsubstance meant to stimulate antibodies\n",
     }
-    data, index, offset = b"", [], 0
-    for word, body in entries.items():
-        raw = body.encode()
-        index.append(f"{word}\t{_b64(offset)}\t{_b64(len(raw))}")
-        data += raw
-        offset += len(raw)
-    prefix = tmp_path / "tiny-eng-ind"
-    prefix.with_name(prefix.name + ".index").write_text("\n".join(index) + "\n", "utf-8")
-    prefix.with_name(prefix.name + ".dict.dz").write_bytes(gzip.compress(data))
-    return prefix
+    return _dictd(tmp_path, entries)
 
 
 def test_reads_dictd_format_and_skips_glosses(tiny_dict: Path):
@@ -122,15 +127,7 @@ def test_dictionary_phrases_stay_one_query_word(tmp_path: Path):
         "prime": "prime <adj>\nutama\nfirst in rank\n",
         "minister": "minister <n>\nmenteri\nhead of a ministry\n",
     }
-    data, index, offset = b"", [], 0
-    for word, body in entries.items():
-        raw = body.encode()
-        index.append(f"{word}\t{_b64(offset)}\t{_b64(len(raw))}")
-        data += raw
-        offset += len(raw)
-    prefix = tmp_path / "phrases"
-    prefix.with_name(prefix.name + ".index").write_text("\n".join(index) + "\n", "utf-8")
-    prefix.with_name(prefix.name + ".dict.dz").write_bytes(gzip.compress(data))
+    prefix = _dictd(tmp_path, entries)
     d = EnglishDictionary.load(prefix, extra=None)
     assert d is not None
     from retrieval.query import english_words
@@ -178,19 +175,6 @@ def test_english_set_is_split_in_two_halves():
     for kind in ("english", "none"):
         halves = {r["split"] for r in rows if r["kind"] == kind}
         assert halves == {"tune", "heldout"}, kind
-
-
-def _dictd(tmp_path: Path, entries: dict[str, str]) -> Path:
-    data, index, offset = b"", [], 0
-    for word, body in entries.items():
-        raw = body.encode()
-        index.append(f"{word}\t{_b64(offset)}\t{_b64(len(raw))}")
-        data += raw
-        offset += len(raw)
-    prefix = tmp_path / "senses"
-    prefix.with_name(prefix.name + ".index").write_text("\n".join(index) + "\n", "utf-8")
-    prefix.with_name(prefix.name + ".dict.dz").write_bytes(gzip.compress(data))
-    return prefix
 
 
 def test_the_sense_the_corpus_uses_near_the_names_wins(seeds_dir: Path, tmp_path: Path):
