@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from retrieval import Corpus, Retriever
     from retrieval.ingest import IngestResult
+    from retrieval.models import Answer
 
 MAX_K = 20
 
@@ -255,24 +256,26 @@ def _ask_lines(args: argparse.Namespace) -> int:
     """``ask -``: one question per stdin line, each answer printed (and
     flushed) as soon as it is ready, so a pipe can feed questions one by one."""
     retriever = _load(args)
+    show: Callable[[str, Answer], str]
     if args.json:
         from retrieval.serialize import answer_to_dict
 
         dumps = json.JSONEncoder(ensure_ascii=False).encode
-        write, flush = sys.stdout.write, sys.stdout.flush
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            if question.strip():
-                write(dumps(answer_to_dict(retriever.ask(question, k=args.k))) + "\n")
-                flush()
-        return 0
-    from bot.terminal import format_answer
 
+        def show(question: str, answer: Answer) -> str:
+            return dumps(answer_to_dict(answer)) + "\n"
+    else:
+        from bot.terminal import format_answer
+
+        def show(question: str, answer: Answer) -> str:
+            return f"? {question}\n{format_answer(answer)}\n\n"
+
+    write, flush = sys.stdout.write, sys.stdout.flush
     for line in sys.stdin:
         question = line.rstrip("\r\n")
         if question.strip():
-            answer = retriever.ask(question, k=args.k)
-            print(f"? {question}\n{format_answer(answer)}\n", flush=True)
+            write(show(question, retriever.ask(question, k=args.k)))
+            flush()
     return 0
 
 

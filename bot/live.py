@@ -176,13 +176,7 @@ class LiveIndex:
         removed = old.keys() - files.keys()
         before = len(self.current.corpus.articles)
         if force or changed or removed or any(k.startswith("S:") for k in added):
-            new = await asyncio.to_thread(
-                Retriever.load,
-                self.seeds_dir,
-                cache_dir=self.cache_dir,
-                english_dict=self.english_dict,
-                archive_dir=self.archive_dir,
-            )
+            new = await asyncio.to_thread(self._load)
             self.swap(new)
             self._files = files
             after = len(new.corpus.articles)
@@ -197,19 +191,22 @@ class LiveIndex:
         if self.delta_too_large():
             # Every later add re-analyses the delta: fold it into the main index
             # (built in a worker thread; questions use the current index meanwhile).
-            merged = await asyncio.to_thread(
-                Retriever.load,
-                self.seeds_dir,
-                cache_dir=self.cache_dir,
-                english_dict=self.english_dict,
-                archive_dir=self.archive_dir,
-                merge=True,
-            )
+            merged = await asyncio.to_thread(self._load, merge=True)
             self.swap(merged)
             after = len(merged.corpus.articles)
             logger.info("delta segment merged into the main index: %d articles", after)
             return Refreshed("full", after, max(0, after - before), ingested)
         return Refreshed("delta", len(self.current.corpus.articles), count, ingested)
+
+    def _load(self, *, merge: bool = False) -> Retriever:
+        """A full ``Retriever.load`` from these folders (runs in a worker thread)."""
+        return Retriever.load(
+            self.seeds_dir,
+            cache_dir=self.cache_dir,
+            english_dict=self.english_dict,
+            archive_dir=self.archive_dir,
+            merge=merge,
+        )
 
     def delta_too_large(self) -> bool:
         """Whether the delta segment has grown past MERGE_SHARE of the main

@@ -666,18 +666,14 @@ class QueryLog:
         try:
             db = await self._writable()
             ids = await _insert_many(db, [item.params for item in batch])
-        except (sqlite3.OperationalError, QueryLogError, OSError) as exc:
-            if _transient(exc):
+        except Exception as exc:
+            retry = isinstance(exc, (sqlite3.OperationalError, QueryLogError, OSError))
+            if retry and _transient(exc):
                 for item in batch:
                     self._enqueue(item.params)
                     item.resolve(None)
                 self._write_failed(exc)
                 return
-            if len(batch) == 1:
-                logger.exception("query log: could not record a %r row", batch[0].command)
-                batch[0].resolve(None)
-                return
-        except Exception:
             if len(batch) == 1:
                 logger.exception("query log: could not record a %r row", batch[0].command)
                 batch[0].resolve(None)
