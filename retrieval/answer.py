@@ -163,9 +163,9 @@ def evidence(
     its article (other paragraphs, title, outlet, date), or nowhere."""
     if postings is None:
         postings = index.local_postings((c for g in plan.groups for c in g.columns), (row,))
-    article = index.refs[row].article
+    article = index.refs.article.item(row)
     lo, hi = index.article_rows(article)
-    context = index.article_context[article]
+    context: frozenset[str] | None = None  # read when first needed
     covered = content_covered = content_total = 0.0
     missing_names: list[str] = []
     missing: list[str] = []
@@ -183,10 +183,14 @@ def evidence(
         here = in_lead = in_article = False
         for col in group.columns:
             rows = postings[col]
-            at, first, end = bisect_left(rows, row), bisect_left(rows, lo), bisect_left(rows, hi)
+            at = bisect_left(rows, row)
             if at < len(rows) and rows[at] == row:
                 here = True
                 break
+            # lo <= row < hi: the article's rows are around ``at``.
+            first, end = bisect_left(rows, lo, 0, at), bisect_left(rows, hi, at)
+            if context is None:
+                context = index.article_context[article]
             in_context = index.term(col) in context
             if in_context or (first < len(rows) and rows[first] == lo):
                 in_lead = True
@@ -233,9 +237,12 @@ def evidence(
     for g, group in enumerate(plan.groups):
         if group.name and group.unit in name_units:
             rank_shares[g] = 1.0
-    for term, w in plan.context_only.items():
-        if term in context:
-            covered += w * policy.context_weight
+    if plan.context_only:
+        if context is None:
+            context = index.article_context[article]
+        for term, w in plan.context_only.items():
+            if term in context:
+                covered += w * policy.context_weight
     content_total += plan.unknown_mass
     missing += [w for w in plan.unknown if w not in plan.unknown_names]
     if not focus_here and plan.focus is not None and plan.focus not in missing:

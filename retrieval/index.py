@@ -45,6 +45,9 @@ INDEX_FORMAT = 5
 # A term with at least this many postings, and 4 times those of the query's
 # other terms together, is not added up row by row (see ``Index.best``).
 LONG_POSTINGS = 20_000
+# ``best`` scores every row once the rows it cannot rule out exceed this
+# share of the query's postings (their look-ups would cost more).
+PRUNED_SHARE = 0.125
 # top_k over at least this many times k scores first bounds the k-th best
 # from a sample.
 SAMPLED_TOP_K = 1_000
@@ -536,6 +539,7 @@ class Index:
         # Surface word -> column of every word of the main segment (saved).
         self.word_columns = word_columns
         self._largest_weight: dict[int, np.float32] = {}
+        self._kth_weight: dict[tuple[int, int], np.float32] = {}
         self._term_memo: dict[int, str] = {}
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
@@ -669,7 +673,7 @@ class Index:
                 rows, data = self._column(col)
                 if not rows.size:
                     continue
-                acc[rows] += data.astype(np.float64) * (w * float(self.idf[col]) / max_idf)
+                acc[rows] += np.multiply(data, w * float(self.idf[col]) / max_idf, dtype=np.float64)
                 new = rows[~seen[rows]]
                 seen[new] = True
                 touched_parts.append(new)
@@ -687,61 +691,82 @@ class Index:
         """The ``k`` best (row, score) pairs of ``score(weights)``, best first
         (ties by row): exactly ``top_k`` over every touched row, without adding
         up the long postings of common terms row by row when that cannot change
-        the result. Rows holding a rarer term get their full score (the common
-        terms' shares looked up and added in the order of ``weights``, as
-        ``score`` adds them). Rows holding only common terms: with one common
-        term, each scores its share alone, so only its k best can place; with
-        several, none can place when even the sum of their largest shares is
-        below the k-th best of the other rows (else every row is scored)."""
-        cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
-        total = sum(self._column(c)[0].size for c, _ in cols)
-        long = {c for c, _ in cols if self._column(c)[0].size >= LONG_POSTINGS}
-        short = [c for c, _ in cols if c not in long]
-        short_size = total - sum(self._column(c)[0].size for c in long)
-        if not long or not short or total < 4 * short_size:
+        the result (MaxScore-style bounds from each column's largest weight).
+
+        The short columns are added up first (a partial score: a lower bound
+        of each of their rows' score); their k-th best bounds the k-th best
+        of all from below. A row of theirs whose partial score plus every long
+        column's largest share stays below it cannot place; a row holding long
+        columns only cannot place unless one of its shares, plus the largest
+        shares of the other long columns, reaches it. Only the rows that may
+        place are scored exactly (each column's share looked up and added in
+        the order of ``weights``, as ``score`` adds them); when too many may,
+        every row is scored."""
+        columns = {c: self._column(c) for c in weights}
+        sizes = {c: int(rows.shape[0]) for c, (rows, _) in columns.items()}
+        long = [c for c in weights if sizes[c] >= LONG_POSTINGS]
+        if not long or k <= 0:
             return self._best_of_all(weights, k)
-        few_rows = np.unique(np.concatenate([self._column(c)[0] for c in short]))
-        few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
-        shares: dict[int, npt.NDArray[np.float64]] = {}
-        at_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = {}
-        bound = 0.0
-        for col, w in weights.items():
-            col_rows, data = self._column(col)
-            if not col_rows.size:
+        max_idf = self.max_idf
+        factor = {c: w * float(self.idf[c]) / max_idf for c, w in weights.items()}
+        share = {c: float(np.multiply(self._largest(c), factor[c], dtype=np.float64)) for c in long}
+        long_bound = sum(share.values())
+        few_rows, partial = self.score({c: w for c, w in weights.items() if c not in share})
+        floor = 0.0  # at most the k-th best score of all
+        if few_rows.shape[0] >= k:
+            floor = float(partial[top_k(partial, k)[-1]]) * (1 - _SLACK)
+        else:
+            for c in long:
+                floor = max(floor, self._kth_share(c, k, factor[c]))
+        budget = int(sum(sizes.values()) * PRUNED_SHARE)
+        keep = few_rows[_reaches(partial + long_bound, floor)]
+        if keep.shape[0] > budget:
+            return self._best_of_all(weights, k)
+        kept_scores = self._exact(keep, weights, columns, factor)
+        if kept_scores.shape[0] >= k:
+            floor = max(floor, float(kept_scores[top_k(kept_scores, k)[-1]]))
+        found = [keep]
+        count = keep.shape[0]
+        for c in long:
+            rows, data = columns[c]
+            # share + the other long columns' largest shares must reach floor.
+            need = (floor / (1 + _SLACK) - (long_bound - share[c]) * (1 + _SLACK)) / factor[c]
+            need *= 1 - 1e-6  # a float32 threshold at or below it
+            if need > float(self._largest(c)):
                 continue
-            factor = w * float(self.idf[col]) / self.max_idf
-            if col in long:
-                at = np.minimum(np.searchsorted(col_rows, few_rows), col_rows.shape[0] - 1)
-                held = col_rows[at] == few_rows
-                few_scores[held] += np.multiply(data[at[held]], factor, dtype=np.float64)
-                at_of[col] = (at, held)
-                if len(long) == 1:
-                    shares[col] = np.multiply(data, factor, dtype=np.float64)
-                else:  # rounding keeps order: no share exceeds the largest weight's
-                    bound += float(np.multiply(self._largest(col), factor, dtype=np.float64))
-            else:
-                few_scores[np.searchsorted(few_rows, col_rows)] += np.multiply(
-                    data, factor, dtype=np.float64
-                )
-        if len(long) > 1:
-            if few_rows.shape[0] < k:
+            hit = rows[np.flatnonzero(data >= np.float32(need))] if need > 0 else rows
+            count += hit.shape[0]
+            if count > budget:
                 return self._best_of_all(weights, k)
-            kth = float(few_scores[top_k(few_scores, k)[-1]])
-            if not bound < kth:
-                return self._best_of_all(weights, k)
-            return [(int(few_rows[p]), float(few_scores[p])) for p in top_k(few_scores, k).tolist()]
-        (big,) = long
-        big_rows = self._column(big)[0]
-        alone = shares[big].copy()
-        at, held = at_of[big]
-        alone[at[held]] = -np.inf
-        keep = top_k(alone, k)
-        keep = keep[np.isfinite(alone[keep])]
-        rows = np.concatenate((few_rows.astype(np.int64), big_rows[keep].astype(np.int64)))
-        scores = np.concatenate((few_scores, alone[keep]))
-        order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
-        rows, scores = rows[order], scores[order]
+            found.append(hit)
+        if len(found) == 1:
+            rows, scores = keep.astype(np.int64), kept_scores
+        else:
+            rows = _sorted_union(found)
+            scores = self._exact(rows, weights, columns, factor)
         return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+
+    def _exact(
+        self,
+        rows: npt.NDArray[np.integer[Any]],
+        weights: dict[int, float],
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+    ) -> FloatArray:
+        """``score``'s scores of ``rows`` (ascending): each column's share
+        looked up, added in the order of ``weights``, the same float64 sums."""
+        scores = np.zeros(rows.shape[0], dtype=np.float64)
+        if not rows.shape[0]:
+            return scores
+        rows = rows.astype(np.int32)  # as the postings: no conversion of theirs
+        for c in weights:
+            col_rows, data = columns[c]
+            if not col_rows.shape[0]:
+                continue
+            at = np.minimum(np.searchsorted(col_rows, rows), col_rows.shape[0] - 1)
+            held = col_rows[at] == rows
+            scores[held] += np.multiply(data[at[held]], factor[c], dtype=np.float64)
+        return scores
 
     def _largest(self, col: int) -> np.float32:
         """A column's largest weight (remembered: common terms recur)."""
@@ -749,6 +774,18 @@ class Index:
         if found is None:
             found = self._largest_weight[col] = self._column(col)[1].max()
         return found
+
+    def _kth_share(self, col: int, k: int, factor: float) -> float:
+        """At most the k-th best score of any query with this column's share:
+        k rows each score at least their share (0.0 for a column of fewer)."""
+        data = self._column(col)[1]
+        if data.shape[0] < k:
+            return 0.0
+        key = (col, k)
+        kth = self._kth_weight.get(key)
+        if kth is None:
+            kth = self._kth_weight[key] = np.partition(data, data.shape[0] - k)[data.shape[0] - k]
+        return float(np.multiply(kth, factor, dtype=np.float64)) * (1 - _SLACK)
 
     def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
         rows, scores = self.score(weights)
@@ -962,6 +999,25 @@ def _confirm(
         return found
 
     return dup.confirm(pairs, lambda row: int(refs.article[row]), shingle_set)
+
+
+# Relative room left for rounding when float sums in different orders are
+# compared as bounds (their errors are ~1e-16 relative; bounds only widen).
+_SLACK = 1e-9
+
+
+def _reaches(upper: FloatArray, floor: float) -> npt.NDArray[np.bool_]:
+    """Where an upper bound (of a sum of float shares) may reach ``floor``."""
+    return cast(npt.NDArray[np.bool_], upper * (1 + _SLACK) >= floor)
+
+
+def _sorted_union(parts: list[npt.NDArray[Any]]) -> IntArray:
+    """The distinct values of arrays of rows, ascending."""
+    rows = np.concatenate(parts).astype(np.int64)
+    rows.sort()
+    distinct = np.ones(rows.shape[0], dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=distinct[1:])
+    return rows[distinct]
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:

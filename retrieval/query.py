@@ -106,6 +106,15 @@ class QueryPlan:
     # phrase, not its words apart.
     focus_phrase: tuple[Group, Group] | None = None
 
+    # ``total_mass``, computed once (read for every candidate paragraph).
+    _total_mass: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        total = (
+            sum(g.weight for g in self.groups) + sum(self.context_only.values()) + self.unknown_mass
+        )
+        object.__setattr__(self, "_total_mass", total)
+
     @property
     def weights(self) -> dict[int, float]:
         """Term column -> query weight, for scoring."""
@@ -117,9 +126,7 @@ class QueryPlan:
 
     @property
     def total_mass(self) -> float:
-        return (
-            sum(g.weight for g in self.groups) + sum(self.context_only.values()) + self.unknown_mass
-        )
+        return self._total_mass
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
