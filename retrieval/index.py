@@ -129,6 +129,9 @@ class Postings:
     indptr: npt.NDArray[np.int64]
     indices: npt.NDArray[np.int32]
     data: npt.NDArray[np.float32]
+    _views: tuple[Sequence[int], Sequence[int], Sequence[float]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def columns(self) -> int:
@@ -139,6 +142,17 @@ class Postings:
             return _EMPTY_ROWS, _EMPTY_DATA
         lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
         return self.indices[lo:hi], self.data[lo:hi]
+
+    def views(self) -> tuple[Sequence[int], Sequence[int], Sequence[float]]:
+        """The three arrays as memoryviews: item access gives Python numbers
+        (for ``bisect``), without numpy's per-call cost."""
+        if self._views is None:
+            arrays = [np.ascontiguousarray(a) for a in (self.indptr, self.indices, self.data)]
+            self._views = cast(
+                tuple[Sequence[int], Sequence[int], Sequence[float]],
+                tuple(memoryview(cast(Any, a)) for a in arrays),
+            )
+        return self._views
 
     def df(self, columns: int) -> npt.NDArray[np.int64]:
         counts = np.diff(self.indptr).astype(np.int64)
@@ -645,10 +659,15 @@ class Index:
         return out
 
     def weight(self, row: int, col: int) -> float:
-        """A paragraph's idf-free weight for a term (0 when absent)."""
-        rows, data = self._column(col)
-        at = int(rows.searchsorted(row))
-        return float(data[at]) if at < rows.shape[0] and rows[at] == row else 0.0
+        """A paragraph's idf-free weight for a term (0 when absent): a
+        bisection over the row's segment's postings, read as Python numbers."""
+        segment, first = (self.main, 0) if row < self.main_rows else (self.delta, self.main_rows)
+        if segment is None or col >= segment.columns:
+            return 0.0
+        indptr, indices, data = segment.views()
+        lo, hi = indptr[col], indptr[col + 1]
+        at = bisect_left(indices, row - first, lo, hi)
+        return float(data[at]) if at < hi and indices[at] == row - first else 0.0
 
     def score(self, weights: dict[int, float]) -> tuple[IntArray, FloatArray]:
         """Score the paragraphs that contain at least one query term.
@@ -664,23 +683,29 @@ class Index:
         if not weights:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         max_idf = self.max_idf
+        columns = []
+        postings = 0
+        for col, w in weights.items():
+            rows, data = self._column(col)
+            if rows.size:
+                columns.append((rows, data, w * float(self.idf[col]) / max_idf))
+                postings += rows.shape[0]
         with self._lock:
             acc, seen = self._acc, self._seen
-            touched_parts: list[npt.NDArray[np.int32]] = []
             touched: npt.NDArray[np.integer[Any]]
-            touched_count = 0
-            for col, w in weights.items():
-                rows, data = self._column(col)
-                if not rows.size:
-                    continue
-                acc[rows] += np.multiply(data, w * float(self.idf[col]) / max_idf, dtype=np.float64)
-                new = rows[~seen[rows]]
-                seen[new] = True
-                touched_parts.append(new)
-                touched_count += new.shape[0]
-            if touched_count * 16 > acc.shape[0]:
+            if postings * 16 > acc.shape[0]:
+                # Many rows: mark them all, then read the marks in one pass.
+                for rows, data, factor in columns:
+                    acc[rows] += np.multiply(data, factor, dtype=np.float64)
+                    seen[rows] = True
                 touched = np.flatnonzero(seen)
             else:
+                touched_parts: list[npt.NDArray[np.int32]] = []
+                for rows, data, factor in columns:
+                    acc[rows] += np.multiply(data, factor, dtype=np.float64)
+                    new = rows[~seen[rows]]
+                    seen[new] = True
+                    touched_parts.append(new)
                 touched = np.sort(np.concatenate(touched_parts)) if touched_parts else _EMPTY_ROWS
             scores = acc[touched]
             acc[touched] = 0.0
