@@ -166,6 +166,7 @@ def evidence(
     article = index.refs.article.item(row)
     lo, hi = index.article_rows(article)
     context: frozenset[str] | None = None  # read when first needed
+    context_terms = index.context_terms
     covered = content_covered = content_total = 0.0
     missing_names: list[str] = []
     missing: list[str] = []
@@ -189,9 +190,12 @@ def evidence(
                 break
             # lo <= row < hi: the article's rows are around ``at``.
             first, end = bisect_left(rows, lo, 0, at), bisect_left(rows, hi, at)
-            if context is None:
-                context = index.article_context[article]
-            in_context = index.term(col) in context
+            term = index.term(col)
+            in_context = False
+            if term in context_terms:  # else in no article's context
+                if context is None:
+                    context = index.article_context[article]
+                in_context = term in context
             if in_context or (first < len(rows) and rows[first] == lo):
                 in_lead = True
             in_article = in_article or end > first or in_context

@@ -555,6 +555,7 @@ class Index:
         self._largest_weight: dict[int, np.float32] = {}
         self._kth_weight: dict[tuple[int, int], np.float32] = {}
         self._term_memo: dict[int, str] = {}
+        self._context_terms: frozenset[str] | None = None
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -583,6 +584,14 @@ class Index:
                 self._term_memo.clear()
             found = self._term_memo[col] = self.terms[col]
         return found
+
+    @property
+    def context_terms(self) -> frozenset[str]:
+        """Every term of any article's context (computed once): a term not
+        among them is in no article's context."""
+        if self._context_terms is None:
+            self._context_terms = _context_terms(self.article_context)
+        return self._context_terms
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
@@ -947,6 +956,15 @@ class Index:
         extended.base = self
         extended.parts = parts
         return extended
+
+
+def _context_terms(contexts: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The union of the article contexts (a saved table keeps its distinct
+    terms; a delta's few are added to them)."""
+    if isinstance(contexts, Concat):
+        return _context_terms(contexts.first) | _context_terms(contexts.second)
+    saved = getattr(contexts, "terms", None)
+    return frozenset(saved) if saved is not None else frozenset().union(*contexts)
 
 
 def _placed(local: Postings, columns: npt.NDArray[np.int64], width: int) -> Postings:
