@@ -702,17 +702,21 @@ class Index:
         with self._lock:
             acc, seen = self._acc, self._seen
             touched: npt.NDArray[np.integer[Any]]
+            # Rows as indices once per column (numpy would convert them per
+            # use); each row once per column, so ``add.at`` adds as ``+=``.
             if postings * 16 > acc.shape[0]:
                 # Many rows: mark them all, then read the marks in one pass.
                 for rows, data, factor in columns:
-                    acc[rows] += np.multiply(data, factor, dtype=np.float64)
-                    seen[rows] = True
+                    at = rows.astype(np.intp)
+                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    seen[at] = True
                 touched = np.flatnonzero(seen)
             else:
-                touched_parts: list[npt.NDArray[np.int32]] = []
+                touched_parts: list[npt.NDArray[np.intp]] = []
                 for rows, data, factor in columns:
-                    acc[rows] += np.multiply(data, factor, dtype=np.float64)
-                    new = rows[~seen[rows]]
+                    at = rows.astype(np.intp)
+                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    new = at[~seen[at]]
                     seen[new] = True
                     touched_parts.append(new)
                 touched = np.sort(np.concatenate(touched_parts)) if touched_parts else _EMPTY_ROWS
@@ -727,58 +731,96 @@ class Index:
         up the long postings of common terms row by row when that cannot change
         the result (MaxScore-style bounds from each column's largest weight).
 
-        The short columns are added up first (a partial score: a lower bound
-        of each of their rows' score); their k-th best bounds the k-th best
-        of all from below. A row of theirs whose partial score plus every long
-        column's largest share stays below it cannot place; a row holding long
-        columns only cannot place unless one of its shares, plus the largest
-        shares of the other long columns, reaches it. Only the rows that may
-        place are scored exactly (each column's share looked up and added in
-        the order of ``weights``, as ``score`` adds them); when too many may,
-        every row is scored."""
+        Some long columns are *bounded* (see ``_pruned``): first every long
+        column; failing that, those whose largest shares add up to at most
+        half the k-th best of the other columns' partial scores (the columns
+        of common words a query weighs little, such as synonyms); failing
+        that too, every row is scored."""
         columns = {c: self._column(c) for c in weights}
         sizes = {c: int(rows.shape[0]) for c, (rows, _) in columns.items()}
         long = [c for c in weights if sizes[c] >= LONG_POSTINGS]
-        if not long or k <= 0:
-            return self._best_of_all(weights, k)
         max_idf = self.max_idf
         factor = {c: w * float(self.idf[c]) / max_idf for c, w in weights.items()}
-        share = {c: float(np.multiply(self._largest(c), factor[c], dtype=np.float64)) for c in long}
-        long_bound = sum(share.values())
+        if not long or k <= 0 or min(factor.values()) <= 0:
+            return self._best_of_all(weights, k)
+        budget = int(sum(sizes.values()) * PRUNED_SHARE)
+        found, floor = self._pruned(weights, k, long, columns, factor, budget)
+        if found is not None:
+            return found
+        share = {c: self._share(c, factor[c]) for c in long}
+        bounded: list[int] = []
+        bound = 0.0
+        for c in sorted(long, key=share.__getitem__):
+            if (bound + share[c]) * 2 > floor:
+                break
+            bounded.append(c)
+            bound += share[c]
+        if bounded:
+            found, _ = self._pruned(weights, k, bounded, columns, factor, budget)
+            if found is not None:
+                return found
+        return self._best_of_all(weights, k)
+
+    def _pruned(
+        self,
+        weights: dict[int, float],
+        k: int,
+        bounded: list[int],
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+        budget: int,
+    ) -> tuple[list[tuple[int, float]] | None, float]:
+        """``best`` with the ``bounded`` columns not added up row by row, or
+        None when more than ``budget`` rows may place; and a lower bound of
+        the k-th best score.
+
+        The other columns are added up first (a partial score: at most each
+        of their rows' score); their k-th best bounds the k-th best of all
+        from below. A row of theirs whose partial score plus every bounded
+        column's largest share stays below it cannot place; a row holding
+        bounded columns only cannot place unless one of its shares, plus the
+        largest shares of the other bounded columns, reaches it. Only the rows
+        that may place are scored exactly (each column's share looked up and
+        added in the order of ``weights``, as ``score`` adds them)."""
+        share = {c: self._share(c, factor[c]) for c in bounded}
+        bound = sum(share.values())
         few_rows, partial = self.score({c: w for c, w in weights.items() if c not in share})
         floor = 0.0  # at most the k-th best score of all
         if few_rows.shape[0] >= k:
             floor = float(partial[top_k(partial, k)[-1]]) * (1 - _SLACK)
         else:
-            for c in long:
+            for c in bounded:
                 floor = max(floor, self._kth_share(c, k, factor[c]))
-        budget = int(sum(sizes.values()) * PRUNED_SHARE)
-        keep = few_rows[_reaches(partial + long_bound, floor)]
-        if keep.shape[0] > budget:
-            return self._best_of_all(weights, k)
+        keep = few_rows[_reaches(partial + bound, floor)]
+        if keep.shape[0] * len(columns) > budget:  # look-ups in every column
+            return None, floor
         kept_scores = self._exact(keep, weights, columns, factor)
         if kept_scores.shape[0] >= k:
             floor = max(floor, float(kept_scores[top_k(kept_scores, k)[-1]]))
         found = [keep]
         count = keep.shape[0]
-        for c in long:
+        for c in bounded:
             rows, data = columns[c]
-            # share + the other long columns' largest shares must reach floor.
-            need = (floor / (1 + _SLACK) - (long_bound - share[c]) * (1 + _SLACK)) / factor[c]
+            # share + the other bounded columns' largest shares must reach floor.
+            need = (floor / (1 + _SLACK) - (bound - share[c]) * (1 + _SLACK)) / factor[c]
             need *= 1 - 1e-6  # a float32 threshold at or below it
             if need > float(self._largest(c)):
                 continue
             hit = rows[np.flatnonzero(data >= np.float32(need))] if need > 0 else rows
             count += hit.shape[0]
             if count > budget:
-                return self._best_of_all(weights, k)
+                return None, floor
             found.append(hit)
         if len(found) == 1:
             rows, scores = keep.astype(np.int64), kept_scores
         else:
             rows = _sorted_union(found)
             scores = self._exact(rows, weights, columns, factor)
-        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()], floor
+
+    def _share(self, col: int, factor: float) -> float:
+        """The largest share of a column in a score (its largest weight's)."""
+        return float(np.multiply(self._largest(col), factor, dtype=np.float64))
 
     def _exact(
         self,
