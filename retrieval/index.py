@@ -549,6 +549,7 @@ class Index:
         starts = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         self._starts = view_ints(starts)
+        self._article_starts = starts
         self._token_columns: dict[str, int] = {}
         # Surface word -> column of every word of the main segment (saved).
         self.word_columns = word_columns
@@ -638,6 +639,17 @@ class Index:
         found.discard(-1)
         return found  # type: ignore[return-value]
 
+    def texts(self, rows: Iterable[int]) -> list[str]:
+        """The texts of several rows (their places read in one go)."""
+        at = np.fromiter(rows, dtype=np.int64)
+        paragraph = self.corpus.paragraph
+        return [
+            paragraph(a, n)
+            for a, n in zip(
+                self.refs.article[at].tolist(), self.refs.number[at].tolist(), strict=True
+            )
+        ]
+
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
         return self._column(col)[0]
@@ -648,16 +660,19 @@ class Index:
         its article (is the row there, is the article's first row, is any of its
         rows) has the same answer here as on the full postings."""
         wanted = np.fromiter(rows, dtype=np.int64)
-        spans = sorted(map(self.article_rows, np.unique(self.refs.article[wanted]).tolist()))
-        los = np.array([lo for lo, _ in spans], dtype=np.int64)
-        his = np.array([hi for _, hi in spans], dtype=np.int64)
+        articles = np.unique(self.refs.article[wanted])  # ascending: so are their rows
+        # Each article's first row and the next article's, interleaved: the
+        # bounds of every span, in order, for one search per column.
+        bounds = np.stack((self._article_starts[articles], self._article_starts[articles + 1]), 1)
+        keys = bounds.ravel().astype(np.int32)
         out: dict[int, list[int]] = {}
         for col in columns:
             if col in out:
                 continue
             found = self.postings(col)
-            starts = np.searchsorted(found, los)
-            counts = np.searchsorted(found, his) - starts
+            at = np.searchsorted(found, keys)
+            starts = at[0::2]
+            counts = at[1::2] - starts
             total = int(counts.sum())
             if not total:
                 out[col] = []

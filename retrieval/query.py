@@ -239,8 +239,7 @@ class Vocabulary:
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         caps = total = 0
-        for row in rows[::step][: self.policy.name_sample]:
-            text = self.index.text(int(row))
+        for text in self.index.texts(rows[::step][: self.policy.name_sample].tolist()):
             for start in whole_word_starts(text, word):
                 if _SENTENCE_START.search(text[max(0, start - 3) : start]):
                     continue
