@@ -165,8 +165,6 @@ def evidence(
         postings = index.local_postings((c for g in plan.groups for c in g.columns), (row,))
     article = index.refs.article.item(row)
     lo, hi = index.article_rows(article)
-    context: frozenset[str] | None = None  # read when first needed
-    context_terms = index.context_terms
     covered = content_covered = content_total = 0.0
     missing_names: list[str] = []
     missing: list[str] = []
@@ -190,12 +188,7 @@ def evidence(
                 break
             # lo <= row < hi: the article's rows are around ``at``.
             first, end = bisect_left(rows, lo, 0, at), bisect_left(rows, hi, at)
-            term = index.term(col)
-            in_context = False
-            if term in context_terms:  # else in no article's context
-                if context is None:
-                    context = index.article_context[article]
-                in_context = term in context
+            in_context = index.in_context(index.term(col), article)
             if in_context or (first < len(rows) and rows[first] == lo):
                 in_lead = True
             in_article = in_article or end > first or in_context
@@ -241,12 +234,9 @@ def evidence(
     for g, group in enumerate(plan.groups):
         if group.name and group.unit in name_units:
             rank_shares[g] = 1.0
-    if plan.context_only:
-        if context is None:
-            context = index.article_context[article]
-        for term, w in plan.context_only.items():
-            if term in context:
-                covered += w * policy.context_weight
+    for term, w in plan.context_only.items():
+        if index.in_context(term, article):
+            covered += w * policy.context_weight
     content_total += plan.unknown_mass
     missing += [w for w in plan.unknown if w not in plan.unknown_names]
     if not focus_here and plan.focus is not None and plan.focus not in missing:

@@ -557,6 +557,7 @@ class Index:
         self._kth_weight: dict[tuple[int, int], np.float32] = {}
         self._term_memo: dict[int, str] = {}
         self._context_terms: frozenset[str] | None = None
+        self._context_table: _ContextTable | None = None
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -593,6 +594,18 @@ class Index:
         if self._context_terms is None:
             self._context_terms = _context_terms(self.article_context)
         return self._context_terms
+
+    def in_context(self, term: str, article: int) -> bool:
+        """Whether ``term`` is in the article's context (title, outlet, date):
+        ``term in article_context[article]``, read from the saved contexts'
+        term -> articles table (made once) rather than from the article's set."""
+        if term not in self.context_terms:
+            return False
+        table = self._context_table
+        if table is None:
+            table = self._context_table = _ContextTable.of(self.article_context)
+        found = table.holds(term, article)
+        return found if found is not None else term in self.article_context[article]
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
@@ -1013,6 +1026,42 @@ class Index:
         extended.base = self
         extended.parts = parts
         return extended
+
+
+class _ContextTable:
+    """Context term -> the articles holding it (ascending), from a saved
+    index's context arrays (``ids``/``off`` over its distinct ``terms``);
+    articles past them (a delta's) are not covered."""
+
+    def __init__(self, terms: Sequence[str], ids: npt.NDArray[Any], off: npt.NDArray[Any]) -> None:
+        self.covered = int(off.shape[0]) - 1
+        self.where = {t: i for i, t in enumerate(terms)}
+        articles = np.repeat(np.arange(self.covered, dtype=np.int32), np.diff(off))
+        order = np.argsort(ids, kind="stable")  # by term, then article
+        self.articles = view_ints(np.ascontiguousarray(articles[order]))
+        ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ids, minlength=len(terms)), out=ptr[1:])
+        self.ptr = view_ints(ptr)
+
+    @classmethod
+    def of(cls, contexts: Sequence[frozenset[str]]) -> _ContextTable:
+        saved = contexts.first if isinstance(contexts, Concat) else contexts
+        terms, ids, off = (getattr(saved, name, None) for name in ("terms", "ids", "off"))
+        if terms is None or ids is None or off is None:
+            return cls([], np.zeros(0, np.int32), np.zeros(1, np.int64))
+        return cls(list(terms), np.asarray(ids), np.asarray(off))
+
+    def holds(self, term: str, article: int) -> bool | None:
+        """Whether the term is in the article's context; None when the table
+        does not cover the article."""
+        if not 0 <= article < self.covered:
+            return None
+        at = self.where.get(term)
+        if at is None:
+            return False
+        lo, hi = self.ptr[at], self.ptr[at + 1]
+        found = bisect_left(self.articles, article, lo, hi)
+        return found < hi and self.articles[found] == article
 
 
 def _context_terms(contexts: Sequence[frozenset[str]]) -> frozenset[str]:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import random
 from functools import cache
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retrieval import Retriever
 from retrieval import index as index_module
 from retrieval.index import Index, top_k
 from retrieval.models import Corpus
-from tests.retrieval_helpers import _article, seeds_retriever
+from tests.retrieval_helpers import SEEDS_DIR, _article, seeds_retriever
 
 # Invented words (no affix to strip): short paragraphs of a few of them give
 # weights near each column's largest and many equal scores.
@@ -71,3 +73,29 @@ def test_best_is_the_plain_top_k(data: st.DataObject) -> None:
         mock.patch.object(index_module, "PRUNED_SHARE", share),
     ):
         assert index.best(weights, k) == _plain(index, weights, k)
+
+
+def test_in_context_is_membership_in_the_articles_context(tmp_path: Path) -> None:
+    """``Index.in_context`` reads a term -> articles table made from the saved
+    contexts: the same answers as the article's own set, for a saved index
+    and for one with a delta segment (whose articles the table lacks)."""
+    Retriever.load(SEEDS_DIR, cache_dir=tmp_path, english_dict=None)  # builds and saves
+    main = Retriever.load(SEEDS_DIR, cache_dir=tmp_path, english_dict=None).index
+    extended = main.extend(
+        [
+            _article(900 + n, f"Kabar {w} terbaru", ["Isi kabar rekaan."])
+            for n, w in enumerate(_WORDS[:3])
+        ]
+    )
+    rng = random.Random(2)
+    for index in (main, extended):
+        terms = sorted(index.context_terms)
+        assert terms  # titles, outlets and dates give contexts
+        checked = 0
+        for article in range(len(index.article_context)):
+            context = index.article_context[article]
+            probes = [*context, *rng.sample(terms, 5), "tidakadadisini"]
+            for term in probes:
+                assert index.in_context(term, article) == (term in context)
+                checked += term in context
+        assert checked > len(index.article_context)
