@@ -1034,11 +1034,15 @@ class _ContextTable:
     articles past them (a delta's) are not covered."""
 
     def __init__(self, terms: Sequence[str], ids: npt.NDArray[Any], off: npt.NDArray[Any]) -> None:
-        self.covered = int(off.shape[0]) - 1
-        self.where = {t: i for i, t in enumerate(terms)}
-        articles = np.repeat(np.arange(self.covered, dtype=np.int32), np.diff(off))
-        order = np.argsort(ids, kind="stable")  # by term, then article
-        self.articles = view_ints(np.ascontiguousarray(articles[order]))
+        self.covered = n = int(off.shape[0]) - 1
+        self.terms = terms
+        # The saved terms are sorted (then looked up by bisection); else a dict.
+        ordered = all(a < b for a, b in itertools.pairwise(terms))
+        self.where = None if ordered else {t: i for i, t in enumerate(terms)}
+        articles = np.repeat(np.arange(n, dtype=np.int64), np.diff(off))
+        key = ids.astype(np.int64) * max(n, 1) + articles
+        key.sort()  # by term, then article
+        self.articles = view_ints(np.ascontiguousarray(key % max(n, 1)))
         ptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(ids, minlength=len(terms)), out=ptr[1:])
         self.ptr = view_ints(ptr)
@@ -1056,9 +1060,15 @@ class _ContextTable:
         does not cover the article."""
         if not 0 <= article < self.covered:
             return None
-        at = self.where.get(term)
-        if at is None:
-            return False
+        if self.where is None:
+            at = bisect_left(self.terms, term)
+            if at == len(self.terms) or self.terms[at] != term:
+                return False
+        else:
+            found_at = self.where.get(term)
+            if found_at is None:
+                return False
+            at = found_at
         lo, hi = self.ptr[at], self.ptr[at + 1]
         found = bisect_left(self.articles, article, lo, hi)
         return found < hi and self.articles[found] == article
