@@ -825,7 +825,7 @@ class Index:
         kept_scores = self._exact(keep, weights, columns, factor)
         if kept_scores.shape[0] >= k:
             floor = max(floor, float(kept_scores[top_k(kept_scores, k)[-1]]))
-        found = [keep]
+        found: list[npt.NDArray[np.integer[Any]]] = [keep]
         count = keep.shape[0]
         for c in bounded:
             rows, data = columns[c]
@@ -840,11 +840,11 @@ class Index:
                 return None, floor
             found.append(hit)
         if len(found) == 1:
-            rows, scores = keep.astype(np.int64), kept_scores
+            places, scores = keep.astype(np.int64), kept_scores
         else:
-            rows = _sorted_union(found)
-            scores = self._exact(rows, weights, columns, factor)
-        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()], floor
+            places = _sorted_union(found)
+            scores = self._exact(places, weights, columns, factor)
+        return [(int(places[p]), float(scores[p])) for p in top_k(scores, k).tolist()], floor
 
     def _share(self, col: int, factor: float) -> float:
         """The largest share of a column in a score (its largest weight's)."""
@@ -1167,7 +1167,8 @@ _SLACK = 1e-9
 
 def _reaches(upper: FloatArray, floor: float) -> npt.NDArray[np.bool_]:
     """Where an upper bound (of a sum of float shares) may reach ``floor``."""
-    return cast(npt.NDArray[np.bool_], upper * (1 + _SLACK) >= floor)
+    reaches: npt.NDArray[np.bool_] = upper * (1 + _SLACK) >= floor
+    return reaches
 
 
 def _sorted_union(parts: list[npt.NDArray[Any]]) -> IntArray:
