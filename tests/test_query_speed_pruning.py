@@ -99,3 +99,18 @@ def test_in_context_is_membership_in_the_articles_context(tmp_path: Path) -> Non
                 assert index.in_context(term, article) == (term in context)
                 checked += term in context
         assert checked > len(index.article_context)
+
+
+def test_weight_is_the_postings_weight() -> None:
+    """``Index.weight`` (a bisection over the row's segment) reads the weight
+    the full postings hold, 0.0 where the row lacks the term, delta included."""
+    rng = random.Random(4)
+    for index in _indexes():
+        checked = 0
+        for col in rng.sample(range(len(index.terms)), 150):
+            rows, data = index._column(col)
+            held = dict(zip(rows.tolist(), data.tolist(), strict=True))
+            for row in {*rows.tolist()[:5], *rows.tolist()[-5:], *rng.sample(range(len(index)), 5)}:
+                assert index.weight(row, col) == held.get(row, 0.0)
+                checked += row in held
+        assert checked > 300
