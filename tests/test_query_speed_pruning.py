@@ -107,10 +107,11 @@ def test_weight_is_the_postings_weight() -> None:
     rng = random.Random(4)
     for index in _indexes():
         checked = 0
-        for col in rng.sample(range(len(index.terms)), 150):
+        columns = rng.sample(range(len(index.terms)), min(150, len(index.terms)))
+        for col in columns:
             rows, data = index._column(col)
             held = dict(zip(rows.tolist(), data.tolist(), strict=True))
             for row in {*rows.tolist()[:5], *rows.tolist()[-5:], *rng.sample(range(len(index)), 5)}:
                 assert index.weight(row, col) == held.get(row, 0.0)
                 checked += row in held
-        assert checked > 300
+        assert checked > 2 * len(columns)  # rows that hold the term, not only zeros
