@@ -42,8 +42,8 @@ Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
 INDEX_FORMAT = 5
-# A term with at least this many postings, and 4 times those of the query's
-# other terms together, is not added up row by row (see ``Index.best``).
+# A term with at least this many postings is not added up row by row when
+# bounds from its largest weight rule its rows out (see ``Index.best``).
 LONG_POSTINGS = 20_000
 # ``best`` scores every row once the rows it cannot rule out exceed this
 # share of the query's postings (their look-ups would cost more).
