@@ -8,41 +8,63 @@ one that holds the question's words exactly as typed is the likelier target:
 in a big archive, common stems occur everywhere, and the typed forms ("the
 rarer surface forms") are what tell the paragraphs apart. So, within each
 set of candidates whose ranking value without the TF-IDF part is equal,
-those with more of the typed words (whole words, any case) come first; the
-positions that set holds in the ranking stay the same, and so does the order
-of everything else. The first candidate, the one an answer is grounded on
+those with more of the typed words (whole words, any case, clitics aside)
+come first; the positions that set holds in the ranking stay the same, and so
+does the order of everything else. The first candidate, the one an answer is grounded on
 and cites, is chosen by the ranking value alone and keeps its place: the
 tie-break orders the other results (the alternatives a reader is shown).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
-from retrieval.wordlist import _joins, whole_word_starts
+from retrieval.lexicon import CLITICS
+from retrieval.wordlist import _joins
 
 C = TypeVar("C")
 
 
 def typed_words_in(text: str, words: Sequence[str]) -> int:
-    """How many of ``words`` (lower case) ``text`` holds as whole words."""
+    """How many of ``words`` (lower case) ``text`` holds as whole words, alone
+    or with a clitic ("tidak" in "tidaklah": the planner reads the question's
+    words without theirs, as the index reads the paragraphs')."""
     lowered = text.lower()
     if len(lowered) != len(text):
-        return sum(1 for w in words if whole_word_starts(text, w))
+        return sum(1 for w in words if w and _pattern(w).search(text))
     return sum(1 for w in words if w and _has_whole(text, lowered, w))
 
 
+@lru_cache(maxsize=256)
+def _pattern(word: str) -> re.Pattern[str]:
+    clitics = "|".join(map(re.escape, CLITICS))
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?:{clitics})?(?![\w-])", re.IGNORECASE)
+
+
 def _has_whole(text: str, lowered: str, word: str) -> bool:
-    """``whole_word_starts(text, word)`` is not empty (``lowered`` is
-    ``text.lower()``, of the same length)."""
+    """``word`` occurs in ``text`` as a whole word or with a clitic
+    (``lowered`` is ``text.lower()``, of the same length)."""
     size, end_of_text = len(word), len(text)
     at = lowered.find(word)
     while at >= 0:
         end = at + size
-        if not (at and _joins(text[at - 1])) and not (end < end_of_text and _joins(text[end])):
+        if not (at and _joins(text[at - 1])) and (
+            end == end_of_text or not _joins(text[end]) or _clitic_ends(text, lowered, end)
+        ):
             return True
         at = lowered.find(word, at + 1)
+    return False
+
+
+def _clitic_ends(text: str, lowered: str, at: int) -> bool:
+    """Whether a clitic, then the end of a word, follows at ``at``."""
+    for clitic in CLITICS:
+        end = at + len(clitic)
+        if lowered.startswith(clitic, at) and (end == len(text) or not _joins(text[end])):
+            return True
     return False
 
 
