@@ -37,7 +37,7 @@ def expected_together(index: Index, plan: QueryPlan) -> float:
     shares = (
         min(1.0, sum(index.postings(c).shape[0] for c in g.columns) / rows) for g in plan.groups
     )
-    return rows * prod(shares)
+    return float(rows * prod(shares))
 
 
 def gather(
