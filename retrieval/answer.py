@@ -357,7 +357,12 @@ def rank(
     # a duplicate of another may hide).
     hidden = sum(any(o in tie for o in index.duplicates.get(r, ())) for r in tie)
     candidates = by_typed_words(
-        candidates, lambda c: tie[c[1]], lambda c: index.text(c[1]), plan.words, k + hidden
+        candidates,
+        lambda c: tie[c[1]],
+        lambda c: index.text(c[1]),
+        plan.words,
+        k + hidden,
+        plan.typed,
     )
     ranked: list[Ranked] = []
     shown: set[int] = set()

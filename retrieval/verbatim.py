@@ -7,12 +7,14 @@ in the paragraph or its article) and only their TF-IDF scores differ, the
 one that holds the question's words exactly as typed is the likelier target:
 in a big archive, common stems occur everywhere, and the typed forms ("the
 rarer surface forms") are what tell the paragraphs apart. So, within each
-set of candidates whose ranking value without the TF-IDF part is equal,
-those with more of the typed words (whole words, any case, clitics aside)
-come first; the positions that set holds in the ranking stay the same, and so
-does the order of everything else. The first candidate, the one an answer is grounded on
-and cites, is chosen by the ranking value alone and keeps its place: the
-tie-break orders the other results (the alternatives a reader is shown).
+set of candidates whose ranking value without the TF-IDF part is equal, those
+with more of the typed words (whole words, any case, clitics aside) come
+first, then those with more of the other words typed (function words the
+planner leaves out: "kenapa", "terima", "tentang"); the positions that set
+holds in the ranking stay the same, and so does the order of everything else.
+The first candidate, the one an answer is grounded on and cites, is chosen by
+the ranking value alone and keeps its place: the tie-break orders the other
+results (the alternatives a reader is shown).
 """
 
 from __future__ import annotations
@@ -74,14 +76,17 @@ def by_typed_words(
     text: Callable[[C], str],
     words: Sequence[str],
     shown: int | None = None,
+    also: Sequence[str] = (),
 ) -> list[C]:
     """``ranked`` (best first) with each set of candidates after the first
     sharing a ``tie`` value reordered by how many typed ``words`` their
-    ``text`` holds (more first; the earlier first among equals), in the
-    places the set holds. With ``shown``, only sets with a member among the
-    first ``shown`` places are looked at (the others are never read)."""
-    if len(ranked) < 3 or not words:
+    ``text`` holds, then how many of the other typed words ``also`` (more
+    first; the earlier first among equals), in the places the set holds.
+    With ``shown``, only sets with a member among the first ``shown`` places
+    are looked at (the others are never read)."""
+    if len(ranked) < 3 or not (words or also):
         return ranked
+    others = [w for w in dict.fromkeys(also) if w not in words]
     places: dict[float, list[int]] = {}
     for at in range(1, len(ranked)):
         places.setdefault(tie(ranked[at]), []).append(at)
@@ -89,10 +94,11 @@ def by_typed_words(
     for at_list in places.values():
         if len(at_list) < 2 or (shown is not None and at_list[0] >= shown):
             continue
-        counts = [typed_words_in(text(ranked[at]), words) for at in at_list]
+        texts = [text(ranked[at]) for at in at_list]
+        counts = [(typed_words_in(t, words), typed_words_in(t, others)) for t in texts]
         if len(set(counts)) < 2:
             continue
-        order = sorted(range(len(at_list)), key=lambda i: (-counts[i], i))
+        order = sorted(range(len(at_list)), key=lambda i: (-counts[i][0], -counts[i][1], i))
         for place, i in zip(at_list, order, strict=True):
             out[place] = ranked[at_list[i]]
     return out

@@ -25,6 +25,12 @@ TARGET = (
     "dengan membawa peta, catatan hujan, contoh tanah, foto udara, dan laporan "
     "panjang tentang sungai, tebing, sawah, kebun, pasar, sekolah, serta jalan desa."
 )
+ASKED = "kenapa terima kasih sendara"
+THANKS = (
+    "Guru Kampung Rendang tidak menjelaskan kenapa ia mengucapkan terima kasih kepada "
+    "warga Sendara yang menulis buku sejarah, padahal buku itu belum selesai dan dibaca "
+    "oleh para guru lain di sekolah dasar, sekolah menengah, dan perpustakaan desa."
+)
 _NAMES = "Arum Bagas Citra Dimas Eka Fajar Gita Hana Indra Joko Kirana Lestari".split()
 _PLACES = "Sendara Lumbira Kerapu Pandan Rawa Muara Tanjung Lembah Bukit Karang".split()
 
@@ -63,7 +69,7 @@ def _archive() -> tuple[Corpus, int]:
         name = _NAMES[i % len(_NAMES)]
         articles.append(_article(i, [f"Pelajaran logika untuk {name} nomor {i}."]))
     target = len(articles)
-    articles.append(_article(target, ["Kampung Rendang sedang berbenah.", TARGET]))
+    articles.append(_article(target, ["Kampung Rendang sedang berbenah.", TARGET, THANKS]))
     return Corpus(tuple(articles), ()), target
 
 
@@ -104,3 +110,18 @@ def test_plain_forms_are_not_pulled_past_the_pool() -> None:
         h.text for h in narrow.ask("logika telah beda", k=10).hits
     ]
     assert all(h.text != TARGET for h in plain.hits)
+
+
+def test_words_the_planner_leaves_out_still_tell_equal_candidates_apart() -> None:
+    # "kenapa", "terima", "kasih" carry no weight: every paragraph writing
+    # "Sendara" holds the question alike, and TF-IDF prefers short ones. The
+    # one that also writes the other words typed is shown among the first.
+    retriever = _retriever()
+    index = retriever.index
+    plan = retriever.plan(ASKED)
+    assert plan.words == ("sendara",)
+    ranked = [row for row, _ in index.best(plan.weights, len(index))]
+    at = next(i for i, row in enumerate(ranked) if index.text(row) == THANKS)
+    assert 10 <= at < retriever.policy.pool
+    hits = retriever.ask(ASKED, k=10).hits
+    assert [h.text for h in hits].index(THANKS) < 3
