@@ -20,6 +20,7 @@ results (the alternatives a reader is shown).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TypeVar
@@ -34,7 +35,10 @@ def typed_words_in(text: str, words: Sequence[str]) -> int:
     """How many of ``words`` (lower case) ``text`` holds as whole words, alone
     or with a clitic ("tidak" in "tidaklah": the planner reads the question's
     words without theirs, as the index reads the paragraphs')."""
-    lowered = text.lower()
+    return _counted(text, text.lower(), words)
+
+
+def _counted(text: str, lowered: str, words: Sequence[str]) -> int:
     if len(lowered) != len(text):
         return sum(1 for w in words if w and _pattern(w).search(text))
     return sum(1 for w in words if w and _has_whole(text, lowered, w))
@@ -94,11 +98,26 @@ def by_typed_words(
     for at_list in places.values():
         if len(at_list) < 2 or (shown is not None and at_list[0] >= shown):
             continue
-        texts = [text(ranked[at]) for at in at_list]
-        counts = [(typed_words_in(t, words), typed_words_in(t, others)) for t in texts]
+        counts = _tie_counts([text(ranked[at]) for at in at_list], words, others)
         if len(set(counts)) < 2:
             continue
         order = sorted(range(len(at_list)), key=lambda i: (-counts[i][0], -counts[i][1], i))
         for place, i in zip(at_list, order, strict=True):
             out[place] = ranked[at_list[i]]
     return out
+
+
+def _tie_counts(
+    texts: Sequence[str], words: Sequence[str], others: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(typed ``words`` held, ``others`` held) per text; the second only
+    where another text holds as many of ``words`` (else 0: it cannot matter)."""
+    lowered = [t.lower() for t in texts]
+    first = [_counted(t, low, words) for t, low in zip(texts, lowered, strict=True)]
+    if not others:
+        return [(n, 0) for n in first]
+    tied = {n for n, times in Counter(first).items() if times > 1}
+    return [
+        (n, _counted(t, low, others) if n in tied else 0)
+        for t, low, n in zip(texts, lowered, first, strict=True)
+    ]
