@@ -80,11 +80,11 @@ class AnswerPolicy:
     score_weight: float = 0.1
     type_boost: float = 1.0
     ungrounded_factor: float = 0.5
-    # How many TF-IDF candidates are re-ranked. When more paragraphs than
-    # ``crowded`` x that are expected to hold every stem of the question
-    # (words taken as independent), up to ``pulled``
-    # of the next ``wide_pool - pool`` that hold every word as typed join
-    # them (``retrieval.recall``).
+    # How many TF-IDF candidates are re-ranked. When a word is typed in a
+    # derived form and more than ``crowded`` x that many paragraphs are
+    # expected to hold every stem of the question (words taken as
+    # independent), up to ``pulled`` of the next ``wide_pool - pool`` that
+    # hold every word as typed join them (``retrieval.recall``).
     pool: int = 50
     wide_pool: int = 250
     pulled: int = 10
