@@ -13,9 +13,10 @@ than ``crowded`` x ``pool``, estimated from the postings' lengths as if the
 words were independent), a wider TF-IDF list is read and the paragraphs
 beyond the pool that hold every word of the question as typed (whole words,
 any case, clitics aside) join it, a few at most. At 1M synthetic paragraphs
-this is 10 questions in 300 (the others pay only the estimate). They then compete under the same ranking
-as the others (``retrieval.answer.rank``); among candidates equal but for
-TF-IDF, ``retrieval.verbatim`` puts the typed forms first.
+this is 10 questions in 300 (the others pay only the estimate). They then
+compete under the same ranking as the others (``retrieval.answer.rank``);
+among candidates equal but for TF-IDF, ``retrieval.verbatim`` puts the typed
+forms first.
 """
 
 from __future__ import annotations
