@@ -65,6 +65,7 @@ def _record(a: Article, folders: dict[str, int]) -> str:
             s.author,
             dict(a.provenance),
             None if added is None else [added.via, added.ref, _iso(added.at), added.by, added.feed],
+            s.place,
         ],
         ensure_ascii=False,
     )
@@ -126,14 +127,18 @@ class SavedArticles(ArticleTable):
         return len(self.ids)
 
     def _build(self, i: int) -> Article:
+        record = json.loads(self.records[i])
         (folder, name, outlet, title, published, has_time, url, wires, author, prov, added) = (
-            json.loads(self.records[i])
+            record[:11]
         )
+        place = record[11] if len(record) > 11 else None
         lo, hi = self._starts[i], self._starts[i + 1]
         return Article(
             id=self.ids[i],
             path=_child(self.folders[folder], name),
-            source=Source(outlet, title, _when(published), has_time, url, tuple(wires), author),
+            source=Source(
+                outlet, title, _when(published), has_time, url, tuple(wires), author, place
+            ),
             provenance=cast(dict[str, Provenance], prov),
             paragraphs=self.texts.span(lo, hi),
             added=None
