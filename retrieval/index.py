@@ -33,7 +33,6 @@ from retrieval.analyzer import Analyzer, AnalyzerSettings
 from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
 from retrieval.models import Article, Corpus
-from retrieval.places import WithPlaces
 from retrieval.tables import ArticleChain
 from retrieval.workers import OrderedMap, worker_count
 
@@ -42,7 +41,7 @@ IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
-INDEX_FORMAT = 6  # 6: the dateline place analysed with the first paragraph
+INDEX_FORMAT = 5
 # A term with at least this many postings, and 4 times those of the query's
 # other terms together, is not added up row by row (see ``Index.best``).
 LONG_POSTINGS = 20_000
@@ -776,9 +775,7 @@ class Index:
         terms: list[str] = []
         term_ids = _TermIds(analyzer, terms, {})
         n_workers = worker_count(len(texts), workers, PARALLEL_PARAGRAPHS)
-        analysed = analyse(
-            WithPlaces(texts, corpus.articles), settings, term_ids, 0, progress, n_workers
-        )
+        analysed = analyse(texts, settings, term_ids, 0, progress, n_workers)
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
         sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
@@ -817,7 +814,7 @@ class Index:
         # one's columns, new terms after them in order of first use.
         local: list[str] = []
         term_ids = _TermIds(self.analyzer, local, {})
-        analysed = analyse(WithPlaces(texts, articles), self.settings, term_ids, first_row)
+        analysed = analyse(texts, self.settings, term_ids, first_row)
         vocabulary = self.vocabulary
         base_columns = len(self.terms)
         new_terms: list[str] = []

@@ -78,7 +78,6 @@ class ArticleMeta:
     note: str | None = None
     author: str | None = None
     added: Added | None = None  # archive articles only: how and when it arrived
-    place: str | None = None  # the dateline's place (from the text only)
 
     def source(self) -> Source:
         """What a citation of the article prints (no wires given = none)."""
@@ -90,7 +89,6 @@ class ArticleMeta:
             url=self.url,
             wires=self.wires or (),
             author=self.author,
-            place=self.place,
         )
 
 
@@ -337,7 +335,6 @@ def stated_metadata(cleaned: CleanedText, url: str | None = None) -> ArticleMeta
         provenance=MappingProxyType(provenance),
         note=note,
         author=cleaned.author,
-        place=cleaned.dateline_place,
     )
 
 
@@ -399,7 +396,6 @@ def merge_metadata(entry: ArticleMeta | None, stated: ArticleMeta) -> ArticleMet
         note=entry.note if entry.note is not None else stated.note,
         author=pick("author"),
         added=entry.added,
-        place=stated.place,
     )
 
 

@@ -43,9 +43,6 @@ class Source:
     url: str | None = None
     wires: tuple[str, ...] = ()
     author: str | None = None
-    # The place its dateline names ("SEMARANG"), which the cleaner takes out
-    # of the text: not printed, but searched (``retrieval.places``).
-    place: str | None = None
 
 
 # How an archive article arrived: a saved file, a fetched URL, or a feed entry.

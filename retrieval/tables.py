@@ -65,7 +65,6 @@ def _record(a: Article, folders: dict[str, int]) -> str:
             s.author,
             dict(a.provenance),
             None if added is None else [added.via, added.ref, _iso(added.at), added.by, added.feed],
-            s.place,
         ],
         ensure_ascii=False,
     )
@@ -127,18 +126,14 @@ class SavedArticles(ArticleTable):
         return len(self.ids)
 
     def _build(self, i: int) -> Article:
-        record = json.loads(self.records[i])
         (folder, name, outlet, title, published, has_time, url, wires, author, prov, added) = (
-            record[:11]
+            json.loads(self.records[i])
         )
-        place = record[11] if len(record) > 11 else None
         lo, hi = self._starts[i], self._starts[i + 1]
         return Article(
             id=self.ids[i],
             path=_child(self.folders[folder], name),
-            source=Source(
-                outlet, title, _when(published), has_time, url, tuple(wires), author, place
-            ),
+            source=Source(outlet, title, _when(published), has_time, url, tuple(wires), author),
             provenance=cast(dict[str, Provenance], prov),
             paragraphs=self.texts.span(lo, hi),
             added=None
