@@ -44,9 +44,10 @@ UNREACHABLE_SECONDS = 600.0
 UNREACHABLE_MAX = 100_000
 # Threads that run retrieval off the event loop. Retrieval holds the GIL for most
 # of its time, so more threads add no throughput, only GIL hand-offs between them
-# and the loop (asyncio's default pool of cores + 4 threads cost ~0.4 ms of CPU a
-# question, bench/bot_throughput.py); a second lets a slow question run beside the
-# others instead of holding them all up.
+# and the loop (asyncio's default pool has cores + 4 threads); a second one lets a
+# slow question run beside the others instead of holding them all up. Measured
+# against the default pool (bench/bot_throughput.py): the same within the noise of
+# a shared machine, with a little less system time.
 RETRIEVAL_THREADS = 2
 
 P = ParamSpec("P")
