@@ -105,6 +105,8 @@ class QueryPlan:
     # together ("presiden pertama", "peraih medali"): what is asked is the
     # phrase, not its words apart.
     focus_phrase: tuple[Group, Group] | None = None
+    # Every word typed, function words included (surface forms): a tie-break.
+    typed: tuple[str, ...] = ()
 
     @property
     def weights(self) -> dict[int, float]:
@@ -605,4 +607,5 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             "list" if english is not None and asks_for_list(typed) else expected_type(typed)
         ),
         english=english is not None,
+        typed=tuple(typed),
     )
