@@ -526,6 +526,8 @@ def parse_dateline(line: str) -> Dateline | None:
                     printed, place = place, unknown
                 elif names_outlet(unknown) and not names_outlet(place):
                     printed = unknown
+                elif " " not in place + unknown and len(unknown) >= 5 and not names_outlet(place):
+                    printed = unknown  # "PALU, MERCUSUAR -": one-word place, then the outlet
             elif unknown and not groups.get("outlet") and not names_outlet(unknown):
                 if unknown.isupper() or len(unknown) <= 4:
                     printed = None  # "MEDAN BARU-M24 |", "BUNTOK, MK -": initials name nobody
