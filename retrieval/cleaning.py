@@ -533,6 +533,8 @@ def parse_dateline(line: str) -> Dateline | None:
                     printed = None  # "MEDAN BARU-M24 |", "BUNTOK, MK -": initials name nobody
             elif place and printed is None and place.isupper() and names_outlet(place):
                 printed, place = place, None  # "HARIAN MERAPI -": an outlet, not a place
+            if printed is None and unknown and (known := registry().by_initials(unknown)):
+                printed = known.name  # ... unless the registry lists them ("Sleman (KR) -")
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
     for weak in _WEAK_DATELINES:

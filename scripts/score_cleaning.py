@@ -210,9 +210,10 @@ def _printed(outlet: str, text: str) -> bool:
     if found is not None:
         spellings |= {found.name, *found.dateline_names, *found.domains}
     lowered = text.casefold()
+    initials = found.initials if found is not None else ()
     return any(
         re.search(rf"(?<![\w.]){re.escape(s.casefold())}(?![\w])", lowered) for s in spellings
-    )
+    ) or any(re.search(rf"(?<![\w.]){re.escape(s)}(?![\w])", text) for s in initials)
 
 
 def load_real(pages: Path, expect: Path) -> list[Expected]:

@@ -108,3 +108,28 @@ def test_batch4_titles_and_bodies(score_script: ModuleType) -> None:
         if page.published is None:
             meta = stated_metadata(clean_article(page.text))
             assert meta.published is None, page.id
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet", "place"),
+    [
+        # initials the registry lists (data: retrieval/data/outlets.toml) name their outlet ...
+        ("Sukamaju (KR) - ", "Kedaulatan Rakyat", "Sukamaju"),
+        ("Sukamaju Baru(RWK),– ", "Radar Way Kanan", "Sukamaju Baru"),
+        ("SUKAMAJU, MK - ", "Metro Kalimantan", "SUKAMAJU"),
+        # ... unlisted initials name nobody
+        ("Sukamaju (QX) - ", None, "Sukamaju"),
+    ],
+)
+def test_registered_initials_name_the_outlet_in_a_dateline(
+    line: str, outlet: str | None, place: str
+) -> None:
+    dateline = parse_dateline(line + P1)
+    assert dateline is not None
+    assert (dateline.outlet, dateline.place, dateline.rest) == (outlet, place, P1)
+    assert stated_metadata(clean_article(f"{TITLE}\n{line}{P1}\n{P2}")).outlet == outlet
+
+
+def test_initials_in_running_text_name_no_outlet() -> None:
+    text = f"{TITLE}\n{P1} Anak-anak mengerjakan PR dan KR di rumah masing-masing.\n{P2}"
+    assert stated_metadata(clean_article(text)).outlet is None
