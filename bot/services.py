@@ -136,7 +136,10 @@ class Services:
         found = cls(settings, live, querylog, secret, throttle, followups=followups)
         _ = found.examples  # worked out at start-up, not on the first /help
         for question in WARM_UP_QUESTIONS:
-            retriever.ask(question, k=1)
+            try:
+                retriever.ask(question, k=1)
+            except Exception:  # a warm-up only saves time: the bot starts without it
+                logger.exception("warm-up question %r failed", question)
         return found
 
     def mark_unreachable(self, chat_id: int) -> None:
