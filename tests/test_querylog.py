@@ -735,6 +735,26 @@ async def test_a_batch_larger_than_one_insert_statement_keeps_every_row_and_its_
     assert [stored.get(row_id) for row_id in ids] == [f"q{i}" for i in range(n)]
 
 
+async def test_a_row_the_database_refuses_loses_only_itself_in_a_batch(
+    log: QueryLog, db_path: Path
+) -> None:
+    # Recorded together (one INSERT statement), one row refused: the others
+    # land, each with its own id; the refused one gets none.
+    sql(
+        db_path,
+        "CREATE TRIGGER refuse BEFORE INSERT ON queries WHEN NEW.query = 'racun'"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    queries = [f"q{i}" for i in range(5)] + ["racun"] + [f"q{i}" for i in range(5, 10)]
+    writes = [asyncio.create_task(log.record(rec(query=q))) for q in queries]
+    ids = await asyncio.gather(*writes)
+    stored = dict(sql(db_path, "SELECT id, query FROM queries"))
+    assert ids[5] is None and len(stored) == 10
+    assert [stored.get(row_id) if row_id else None for row_id in ids] == [
+        None if q == "racun" else q for q in queries
+    ]
+
+
 async def test_reads_see_rows_recorded_before_them(log: QueryLog) -> None:
     # Rows recorded together are committed together; a read waits for that commit.
     writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(20)]
