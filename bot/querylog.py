@@ -197,6 +197,9 @@ MAX_PENDING = 10_000  # rows kept in memory while the file cannot be written
 RETRY_FIRST, RETRY_MAX = 0.2, 10.0  # backoff between retries of queued rows (s)
 RETRY_BATCH = 500  # queued rows written per transaction
 GROUP_ROWS = 500  # rows per INSERT statement (16 parameters each; SQLite allows 32,766)
+# Multi-row INSERT ... RETURNING needs SQLite 3.35 (2021); older libraries (Debian 11
+# ships 3.34) take the transaction of ``_insert_rows``.
+RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 MIN_FREE_BYTES = 1 << 20  # below this much free disk space the log will not start
 REPAIR_HINT = (
     "move it aside with `tanyaberita stats --repair` (renamed, never deleted)"
@@ -924,6 +927,8 @@ async def _insert_many(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> 
     group commit instead of five (BEGIN, a max(id) read, the inserts, the ids,
     COMMIT). A larger batch (rows that waited out a lock) takes a transaction.
     """
+    if not RETURNING:
+        return await _insert_rows(db, rows)
     if len(rows) <= GROUP_ROWS:
         return await _insert_group(db, rows)
     await db.execute("BEGIN IMMEDIATE")
@@ -936,6 +941,27 @@ async def _insert_many(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> 
         await _rollback(db)
         raise
     return ids
+
+
+async def _insert_rows(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> list[int | None]:
+    """``_insert_many`` for SQLite before 3.35 (no RETURNING; Debian 11 has 3.34):
+    the rows in one transaction. Under BEGIN IMMEDIATE no other writer can
+    insert, and each new row takes the next id after the largest (``INTEGER
+    PRIMARY KEY``), so the ids above the largest before are these rows', in order.
+    """
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        (before,), *_ = await db.execute_fetchall("SELECT max(id) FROM queries")
+        await db.executemany(INSERT_SQL, rows)
+        new = await db.execute_fetchall(
+            "SELECT id FROM queries WHERE id > ? ORDER BY id", (before or 0,)
+        )
+        await db.execute("COMMIT")
+    except BaseException:
+        await _rollback(db)
+        raise
+    ids: list[int | None] = [int(r[0]) for r in new]
+    return ids if len(ids) == len(rows) else [None] * len(rows)
 
 
 async def _insert_group(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> list[int | None]:

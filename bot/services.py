@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import time
 from collections.abc import Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
@@ -42,13 +43,13 @@ WARM_UP_QUESTIONS = ("What did the minister say?",)
 # How long a chat that blocked or removed the bot is skipped (a re-added bot recovers).
 UNREACHABLE_SECONDS = 600.0
 UNREACHABLE_MAX = 100_000
-# Threads that run retrieval off the event loop. Retrieval holds the GIL for most
-# of its time, so more threads add no throughput, only GIL hand-offs between them
-# and the loop (asyncio's default pool has cores + 4 threads); a second one lets a
-# slow question run beside the others instead of holding them all up. Measured
-# against the default pool (bench/bot_throughput.py): the same within the noise of
-# a shared machine, with a little less system time.
-RETRIEVAL_THREADS = 2
+# Threads that run retrieval off the event loop, apart from the default pool's
+# file and network work. Retrieval holds the GIL for most of its time, so threads
+# add no throughput; they keep a fast question from waiting behind slow ones (the
+# GIL is handed over every 5 ms). Two threads measured the same as six within the
+# noise (bench/bot_throughput.py), but two slow questions would then hold up every
+# other chat, so the pool keeps asyncio's default size.
+RETRIEVAL_THREADS = min(32, (os.cpu_count() or 1) + 4)
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -723,9 +723,11 @@ async def test_concurrent_records_all_land(log: QueryLog) -> None:
         assert got.query == f"q{i}"
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["returning", "sqlite-before-3.35"])
 async def test_a_batch_larger_than_one_insert_statement_keeps_every_row_and_its_id(
-    log: QueryLog, db_path: Path
+    log: QueryLog, db_path: Path, returning: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(querylog, "RETURNING", returning)
     # Recorded together: more rows than one INSERT statement takes, in one commit.
     n = 2 * querylog.GROUP_ROWS + 1
     writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(n)]
@@ -735,9 +737,11 @@ async def test_a_batch_larger_than_one_insert_statement_keeps_every_row_and_its_
     assert [stored.get(row_id) for row_id in ids] == [f"q{i}" for i in range(n)]
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["returning", "sqlite-before-3.35"])
 async def test_a_row_the_database_refuses_loses_only_itself_in_a_batch(
-    log: QueryLog, db_path: Path
+    log: QueryLog, db_path: Path, returning: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(querylog, "RETURNING", returning)
     # Recorded together (one INSERT statement), one row refused: the others
     # land, each with its own id; the refused one gets none.
     sql(
