@@ -171,17 +171,18 @@ _TRAILING_CREDIT = re.compile(
     # "(Tbn)", "(RWK-D/JS)": capitalised initials, a desk letter after a hyphen
     r"|[A-Z][a-z]{1,3}|[A-Z]{2,4}(?:-[A-Z]{1,3})?(?:/[A-Z]{2,4}(?:-[A-Z]{1,3})?)*"
     r"|\s*[A-Z]\w*(?: [A-Z]\w*){0,3}\s*/\s*[\w ]{2,40})\)\s*$"
-    # bare initials after the last full stop: "... akan ditindaklanjuti. IKI"
-    r"|(?<=[.!?\"”’])\s+(?P<bare>[A-Z]{2,4}(?:/[A-Z]{2,4})*)\s*$"
+    # Bare initials after the last full stop ("... ditindaklanjuti. IKI") stay: in
+    # idnews-2025 and indosum-dev such endings were real words ("Foto: Dok. ADM",
+    # "7. UEA"), and losing a fact is worse than keeping three letters.
 )
 
 
 def strip_trailing_credit(paragraph: str) -> str:
     """``... pungkasnya. (alh)`` -> ``... pungkasnya.``; a wire's name ("(AFP)") stays."""
-    if ")" not in paragraph and not paragraph[-1:].isupper():  # cheap tests first
+    if ")" not in paragraph:  # the credit's closing parenthesis: a cheap test first
         return paragraph
     found = _TRAILING_CREDIT.search(paragraph)
-    if found is None or canonical_wire((found["credit"] or found["bare"]).strip()) is not None:
+    if found is None or canonical_wire(found["credit"].strip()) is not None:
         return paragraph
     return paragraph[: found.start()]
 
