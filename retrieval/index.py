@@ -19,7 +19,7 @@ import json
 import threading
 from array import array
 from bisect import bisect_left
-from collections import ChainMap
+from collections import ChainMap, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,11 +29,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval import duplicates as dup
-from retrieval.analyzer import Analyzer, AnalyzerSettings
+from retrieval.analyzer import Analyzer, AnalyzerSettings, apply_aliases
 from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
+from retrieval.ingest.dedupe import sampled_keys
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
+from retrieval.text import normalize, words
 from retrieval.workers import OrderedMap, worker_count
 
 FloatArray = npt.NDArray[np.float64]
@@ -153,6 +155,9 @@ class Analysed:
     postings: Postings
     sketch_rows: IntArray  # (row, shingle hash) pairs of the bottom-k sketches
     sketch_hashes: npt.NDArray[np.uint64]
+    # The archive's sampled shingle keys per owner, ``key << 32 | owner``,
+    # ascending and distinct (see ``analyse``).
+    known: npt.NDArray[np.uint64]
 
 
 class _TermIds:
@@ -164,15 +169,18 @@ class _TermIds:
         self.terms = terms
         self.vocabulary = vocabulary
         self.surface: set[str] = set()
+        self.hashes = array("Q")  # dup.term_hash of each column's term
 
     def merge(self, chunk: _Chunk) -> npt.NDArray[np.int32]:
         """Columns for a chunk's terms (new ones appended in the chunk's order
         of first occurrence): the chunk's local column -> column."""
         vocabulary, terms = self.vocabulary, self.terms
         found = list(map(vocabulary.get, chunk.terms))
-        for i in [i for i, col in enumerate(found) if col is None]:
+        new = [i for i, col in enumerate(found) if col is None]
+        for i in new:
             found[i] = vocabulary[chunk.terms[i]] = len(terms)
             terms.append(chunk.terms[i])
+        self.hashes.extend(chunk.term_hashes[new].tolist())
         remap = np.array(found, dtype=np.int32)
         self.surface.update(chunk.words)
         self.analyzer.learn(chunk.words, chunk.word_terms)
@@ -185,6 +193,7 @@ class _Chunk:
     columns number the run's terms in their order of first occurrence."""
 
     terms: list[str]
+    term_hashes: npt.NDArray[np.uint64]  # dup.term_hash of each term
     words: list[str]  # surface words (tokens without their clitic) new to the worker
     word_terms: list[str]  # each word's term
     row_nnz: npt.NDArray[np.int32]  # distinct terms per paragraph
@@ -192,6 +201,10 @@ class _Chunk:
     counts: npt.NDArray[np.int32]  # occurrences of each
     sketch_rows: IntArray  # near-duplicate sketches, over the run's rows
     sketch_hashes: npt.NDArray[np.uint64]
+    # The archive's sampled shingle keys (``dedupe.sampled_keys``) of each
+    # row, as (row, key) pairs; empty when not asked for.
+    key_rows: npt.NDArray[np.int32]
+    keys: npt.NDArray[np.uint32]
 
 
 _HASHES: dict[str, int] = {}  # term -> dup.term_hash, per process
@@ -239,15 +252,32 @@ class _TokenTerms:
         new, self.new_words = self.new_words, {}
         return new
 
+    def learn(self, words: Sequence[str], terms: Sequence[str]) -> None:
+        """Words another process analysed (and reported): not stemmed again
+        here, nor reported again."""
+        self.analyzer.learn(words, terms)
+        self.seen.update(words)
 
-def _analyse_chunk(texts: Sequence[str], token_terms: _TokenTerms) -> _Chunk:
+
+def _analyse_chunk(
+    texts: Sequence[str], token_terms: _TokenTerms, with_keys: bool = False
+) -> _Chunk:
     """Terms, their counts per paragraph and the sketches of a run of
-    paragraphs. Per token, only C-level lookups and numpy."""
-    tokens_of = token_terms.analyzer.tokens
+    paragraphs (and with ``with_keys``, the archive's shingle keys of each, from
+    the same words). Per token, only C-level lookups and numpy."""
+    aliases = token_terms.analyzer.settings.aliases
     flat: list[str] = []
     lengths = array("q")
-    for text in texts:
-        tokens = tokens_of(text)
+    key_rows = array("i")
+    key_list = array("I")
+    for row, text in enumerate(texts):
+        tokens = list(words(normalize(text)))  # = Analyzer.tokens, before aliases
+        if with_keys:
+            found = sampled_keys(tokens)
+            key_list.extend(found)
+            key_rows.extend([row] * len(found))
+        if aliases:
+            tokens = apply_aliases(tokens)
         flat.extend(tokens)
         lengths.append(len(tokens))
     distinct = list(dict.fromkeys(flat))  # in order of first occurrence
@@ -265,26 +295,36 @@ def _analyse_chunk(texts: Sequence[str], token_terms: _TokenTerms) -> _Chunk:
     )
     row_nnz = np.bincount(keys // width, minlength=n).astype(np.int32)
     # Near-duplicate sketches from the same term stream.
-    hashes = _term_hashes(terms)[ids] if ids.size else np.zeros(0, np.uint64)
+    term_hashes = _term_hashes(terms)
+    hashes = term_hashes[ids] if ids.size else np.zeros(0, np.uint64)
     paras, shingles = dup.shingle_hashes(hashes, len_np)
     _, sk_rows, sk_hashes = dup.sketch(paras, shingles, n)
-    words = token_terms.take_new_words()
+    new_words = token_terms.take_new_words()
     return _Chunk(
         terms=terms,
-        words=list(words),
-        word_terms=list(words.values()),
+        term_hashes=term_hashes,
+        words=list(new_words),
+        word_terms=list(new_words.values()),
         row_nnz=row_nnz,
         cols=(keys % width).astype(np.int32),
         counts=counts.astype(np.int32),
         sketch_rows=sk_rows,
         sketch_hashes=sk_hashes,
+        key_rows=np.frombuffer(key_rows, dtype=np.int32).copy(),
+        keys=np.frombuffer(key_list, dtype=np.uint32).copy(),
     )
 
 
-def _analyse_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> _Chunk:
-    """A worker's task: one run of paragraphs (the analyzer is per process)."""
-    settings, texts = task
-    return _analyse_chunk(texts, _token_terms(settings))
+_Task = tuple[AnalyzerSettings, Sequence[str], bool, list[str], list[str]]
+
+
+def _analyse_task(task: _Task) -> _Chunk:
+    """A worker's task: one run of paragraphs (the analyzer is per process),
+    with words the other workers have analysed lately and their terms."""
+    settings, texts, keys, words, terms = task
+    token_terms = _token_terms(settings)
+    token_terms.learn(words, terms)
+    return _analyse_chunk(texts, token_terms, keys)
 
 
 @cache
@@ -359,14 +399,41 @@ def _csc(parts: list[_Part], columns: int) -> Postings:
     return Postings(indptr, indices, data)
 
 
-def _paragraph_shingles(texts: Sequence[str], analyzer: Analyzer) -> list[bytes]:
+class _TokenHashes:
+    """token -> the hash of its term, for the texts of a build: each distinct
+    token analysed once (by ``token_terms``), its term's hash read from the
+    build's columns."""
+
+    def __init__(self, token_terms: _TokenTerms, term_ids: _TermIds) -> None:
+        self.token_terms = token_terms
+        self.vocabulary = term_ids.vocabulary
+        self.hashes = np.frombuffer(term_ids.hashes, dtype=np.uint64)
+        self.memo: dict[str, int] = {}
+
+    def of(self, tokens: list[str]) -> list[int]:
+        memo = self.memo
+        new = [t for t in dict.fromkeys(tokens) if t not in memo]
+        if new:
+            columns = list(map(self.vocabulary.__getitem__, self.token_terms.terms(new)))
+            memo.update(zip(new, self.hashes[columns].tolist(), strict=True))
+        return list(map(memo.__getitem__, tokens))
+
+
+def _paragraph_shingles(texts: Sequence[str], hashes_of: _TokenHashes) -> list[bytes]:
     """The distinct shingle hashes of each paragraph's terms (the set
     ``dup.paragraph_shingles`` gives), in one batch, each as the bytes of an
     ascending uint64 array: ~0.4 KB a paragraph where a frozenset takes ~4."""
-    terms = [analyzer.document_terms(text) for text in texts]
-    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-    hashes = _term_hashes([t for row in terms for t in row])
-    paras, shingles = dup.shingle_hashes(hashes, lengths)
+    tokens_of = hashes_of.token_terms.analyzer.tokens
+    flat = array("Q")
+    lengths = array("q")
+    for text in texts:
+        found = hashes_of.of(tokens_of(text))
+        flat.extend(found)
+        lengths.append(len(found))
+    hashes = np.frombuffer(flat, dtype=np.uint64) if flat else np.zeros(0, np.uint64)
+    paras, shingles = dup.shingle_hashes(
+        hashes, np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, np.int64)
+    )
     order = np.lexsort((shingles, paras))
     paras, shingles = paras[order], shingles[order]
     distinct = np.ones(paras.shape[0], dtype=bool)
@@ -377,34 +444,22 @@ def _paragraph_shingles(texts: Sequence[str], analyzer: Analyzer) -> list[bytes]
     return [raw[8 * a : 8 * b] for a, b in itertools.pairwise(bounds)]
 
 
-def _shingles_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> list[bytes]:
-    settings, texts = task
-    return _paragraph_shingles(texts, _token_terms(settings).analyzer)
-
-
 def _shingle_sets(
     pairs: set[tuple[int, int]],
     groups: list[int],
     texts: Sequence[str],
-    analyzer: Analyzer,
-    workers: int,
+    hashes_of: _TokenHashes,
 ) -> Callable[[int], frozenset[int]]:
     """The shingle set of a row, as ``dup.confirm`` compares them: computed
-    (by ``workers`` processes) for the rows in candidate pairs of different
-    articles, kept compact, made a set when asked for."""
+    for the rows in candidate pairs of different articles, kept compact,
+    made a set when asked for."""
     rows = sorted({row for a, b in pairs if groups[a] != groups[b] for row in (a, b)})
-    runs = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
-    if workers > 1 and len(rows) >= CHUNK:
-        tasks = ((analyzer.settings, [texts[r] for r in run]) for run in runs)
-        found = OrderedMap(_shingles_task, tasks, workers)
-    else:
-        found = OrderedMap(
-            lambda run: _paragraph_shingles([texts[r] for r in run], analyzer), runs, 1
-        )
     compact: dict[int, bytes] = {}
-    with found:
-        for run, sets in zip(runs, found, strict=True):
-            compact.update(zip(run, sets, strict=True))
+    for start in range(0, len(rows), CHUNK):
+        run = rows[start : start + CHUNK]
+        compact.update(
+            zip(run, _paragraph_shingles([texts[r] for r in run], hashes_of), strict=True)
+        )
 
     def shingle_set(row: int) -> frozenset[int]:
         return frozenset(np.frombuffer(compact[row], dtype=np.uint64).tolist())
@@ -419,29 +474,51 @@ def analyse(
     first_row: int = 0,
     progress: Progress | None = None,
     workers: int = 1,
+    key_owners: npt.NDArray[np.int32] | None = None,
+    here: _TokenTerms | None = None,
 ) -> Analysed:
     """Postings (over local rows 0..len(texts)) and sketches (over global rows
     from ``first_row``) of a run of paragraphs. Terms get columns in
     ``term_ids`` in their order of first occurrence. Runs of ``CHUNK``
     paragraphs are analysed by ``workers`` processes and merged in order, so
-    the result does not depend on their number."""
+    the result does not depend on their number. With ``key_owners`` (the
+    owner of each text: its article), the archive's shingle keys of each
+    owner's texts are worked out too, from the same words (``known``).
+    ``here``: the token memo of this process's analysis (with one worker)."""
     total = len(texts)
+    keys = key_owners is not None
+    known: list[npt.NDArray[np.uint64]] = []
     runs = [texts[start : start + CHUNK] for start in range(0, total, CHUNK)]
     parts: list[_Part] = []
     sk_rows: list[IntArray] = []
     sk_hashes: list[npt.NDArray[np.uint64]] = []
     done = 0
     if workers > 1:
-        chunks = OrderedMap(_analyse_task, ((settings.analyzer, run) for run in runs), workers)
+        # Each task takes the words of the last results merged, so that a
+        # worker seldom stems a word another one has stemmed already.
+        recent: deque[tuple[list[str], list[str]]] = deque(maxlen=workers)
+
+        def tasks() -> Iterator[_Task]:
+            for run in runs:
+                words = [w for ws, _ in recent for w in ws]
+                terms = [t for _, ts in recent for t in ts]
+                yield settings.analyzer, run, keys, words, terms
+
+        chunks = OrderedMap(_analyse_task, tasks(), workers)
     else:  # here, with this analyzer (an index's saved stems included)
-        here = _TokenTerms(term_ids.analyzer)
-        chunks = OrderedMap(lambda run: _analyse_chunk(run, here), runs, 1)
+        memo = here if here is not None else _TokenTerms(term_ids.analyzer)
+        chunks = OrderedMap(lambda run: _analyse_chunk(run, memo, keys), runs, 1)
     with chunks:
         for chunk in chunks:
+            if workers > 1:
+                recent.append((chunk.words, chunk.word_terms))
             remap = term_ids.merge(chunk)
             parts.append(_part(chunk, remap, done, settings))
             sk_rows.append(chunk.sketch_rows + (first_row + done))
             sk_hashes.append(chunk.sketch_hashes)
+            if key_owners is not None:
+                owners = key_owners[chunk.key_rows + done].astype(np.uint64)
+                known.append(_distinct((chunk.keys.astype(np.uint64) << np.uint64(32)) | owners))
             done += chunk.row_nnz.shape[0]
             del chunk
             if progress is not None:
@@ -451,7 +528,16 @@ def analyse(
         postings,
         np.concatenate(sk_rows) if sk_rows else np.zeros(0, np.int64),
         np.concatenate(sk_hashes) if sk_hashes else np.zeros(0, np.uint64),
+        _distinct(np.concatenate(known)) if known else np.zeros(0, np.uint64),
     )
+
+
+def _distinct(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The distinct values, ascending (np.unique, by a sort)."""
+    values = np.sort(values)
+    keep = np.ones(values.shape[0], dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,6 +627,8 @@ class Index:
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
         self._lock = threading.Lock()
+        # A build's archive shingle keys (``Analysed.known``), for the cache.
+        self.known_keys: npt.NDArray[np.uint64] | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -775,14 +863,18 @@ class Index:
         terms: list[str] = []
         term_ids = _TermIds(analyzer, terms, {})
         n_workers = worker_count(len(texts), workers, PARALLEL_PARAGRAPHS)
-        analysed = analyse(texts, settings, term_ids, 0, progress, n_workers)
+        token_terms = _TokenTerms(analyzer)
+        analysed = analyse(
+            texts, settings, term_ids, 0, progress, n_workers, key_owners=arts, here=token_terms
+        )
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
         sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
         groups = refs.article.tolist()
-        shingle_set = _shingle_sets(pairs, groups, texts, analyzer, n_workers)
+        hashes_of = _TokenHashes(token_terms, term_ids)
+        shingle_set = _shingle_sets(pairs, groups, texts, hashes_of)
         duplicates = dup.confirm(pairs, groups.__getitem__, shingle_set)
-        return cls(
+        index = cls(
             corpus=corpus,
             settings=settings,
             fingerprint=fingerprint,
@@ -795,10 +887,13 @@ class Index:
             sketch_rows=sk_rows,
             sketch_hashes=sk_hashes,
             article_context=[
-                frozenset(analyzer.document_terms(article_context_text(a))) for a in corpus.articles
+                frozenset(token_terms.terms(analyzer.tokens(article_context_text(a))))
+                for a in corpus.articles
             ],
             analyzer=analyzer,
         )
+        index.known_keys = analysed.known
+        return index
 
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
         """This index plus ``articles`` appended, as a delta segment: costs
