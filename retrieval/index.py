@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 from array import array
 from bisect import bisect_left
@@ -170,34 +171,42 @@ class _TermIds:
         self.vocabulary = vocabulary
         self.surface: set[str] = set()
         self.hashes = array("Q")  # dup.term_hash of each column's term
+        self._remaps: dict[str, array[int]] = {}  # per numbering: its column -> column
 
     def merge(self, chunk: _Chunk) -> npt.NDArray[np.int32]:
-        """Columns for a chunk's terms (new ones appended in the chunk's order
-        of first occurrence): the chunk's local column -> column."""
-        vocabulary, terms = self.vocabulary, self.terms
-        found = list(map(vocabulary.get, chunk.terms))
-        new = [i for i, col in enumerate(found) if col is None]
-        for i in new:
-            found[i] = vocabulary[chunk.terms[i]] = len(terms)
-            terms.append(chunk.terms[i])
-        self.hashes.extend(chunk.term_hashes[new].tolist())
-        remap = np.array(found, dtype=np.int32)
+        """Columns for the terms a chunk numbered first (new ones appended in
+        the chunk's order of first occurrence): the chunk's numbering's
+        column -> column."""
+        vocabulary, terms, hashes = self.vocabulary, self.terms, self.hashes
+        remap = self._remaps.setdefault(chunk.numbering, array("i"))
+        if len(remap) != chunk.first_column:
+            raise RuntimeError("analysis chunks merged out of order")
+        new_hashes = chunk.term_hashes.tolist()
+        for term, h in zip(chunk.terms, new_hashes, strict=True):
+            col = vocabulary.get(term)
+            if col is None:
+                col = vocabulary[term] = len(terms)
+                terms.append(term)
+                hashes.append(h)
+            remap.append(col)
         self.surface.update(chunk.words)
         self.analyzer.learn(chunk.words, chunk.word_terms)
-        return remap
+        return np.array(remap, dtype=np.int32)
 
 
 @dataclass(slots=True)
 class _Chunk:
-    """A run of paragraphs analysed on its own (in a worker process): local
-    columns number the run's terms in their order of first occurrence."""
+    """A run of paragraphs analysed on its own (in a worker process), in the
+    columns of the process's own numbering (``_TokenTerms``)."""
 
-    terms: list[str]
-    term_hashes: npt.NDArray[np.uint64]  # dup.term_hash of each term
+    numbering: str  # which numbering the columns are in
+    first_column: int  # the column of ``terms[0]`` in it
+    terms: list[str]  # the terms the run numbered first, in order of first occurrence
+    term_hashes: npt.NDArray[np.uint64]  # dup.term_hash of each
     words: list[str]  # surface words (tokens without their clitic) new to the worker
     word_terms: list[str]  # each word's term
     row_nnz: npt.NDArray[np.int32]  # distinct terms per paragraph
-    cols: npt.NDArray[np.int32]  # local columns, by paragraph, ascending
+    cols: npt.NDArray[np.int32]  # the numbering's columns, by paragraph, ascending
     counts: npt.NDArray[np.int32]  # occurrences of each
     sketch_rows: IntArray  # near-duplicate sketches, over the run's rows
     sketch_hashes: npt.NDArray[np.uint64]
@@ -207,29 +216,22 @@ class _Chunk:
     keys: npt.NDArray[np.uint32]
 
 
-_HASHES: dict[str, int] = {}  # term -> dup.term_hash, per process
-
-
-def _term_hashes(terms: list[str]) -> npt.NDArray[np.uint64]:
-    """``dup.term_hash`` of each term (remembered per process)."""
-    if len(_HASHES) > 2_000_000:
-        _HASHES.clear()
-    found = list(map(_HASHES.get, terms))
-    for i in [i for i, h in enumerate(found) if h is None]:
-        found[i] = _HASHES[terms[i]] = dup.term_hash(terms[i])
-    return np.array(found, dtype=np.uint64) if found else np.zeros(0, np.uint64)
-
-
 class _TokenTerms:
     """token -> term for one analyzer (a worker's, or the build's): each
     distinct token is analysed once. Words met for the first time are kept
-    for the next chunk to report (so every word reaches the index once)."""
+    for the next chunk to report (so every word reaches the index once).
+    Terms are numbered here too, in order of first occurrence in this
+    process (``numbering``): a chunk reports only the terms it numbered."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
         self.memo: dict[str, str] = {}
         self.seen: set[str] = set()
         self.new_words: dict[str, str] = {}  # word -> its term
+        self.numbering = f"{os.getpid()}-{id(self)}"
+        self.columns: dict[str, int] = {}  # token -> column
+        self.term_columns: dict[str, int] = {}  # term -> column
+        self.hashes = array("Q")  # dup.term_hash per column
 
     def terms(self, tokens: list[str]) -> list[str]:
         """The terms of distinct tokens."""
@@ -247,6 +249,28 @@ class _TokenTerms:
                     seen.add(word)
                     self.new_words[word] = term
         return found  # type: ignore[return-value]
+
+    def column_ids(self, tokens: list[str]) -> tuple[IntArray, list[str]]:
+        """The column of each token, and the terms numbered first here, in
+        order of first occurrence."""
+        columns = self.columns
+        ids = np.fromiter(
+            map(columns.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
+        )
+        missing = np.flatnonzero(ids < 0).tolist()
+        if not missing:
+            return ids, []
+        unknown = list(dict.fromkeys(tokens[i] for i in missing))
+        term_columns, new_terms = self.term_columns, []
+        for token, term in zip(unknown, self.terms(unknown), strict=True):
+            col = term_columns.get(term)
+            if col is None:
+                col = term_columns[term] = len(term_columns)
+                new_terms.append(term)
+            columns[token] = col
+        self.hashes.extend(map(dup.term_hash, new_terms))
+        ids[missing] = list(map(columns.__getitem__, (tokens[i] for i in missing)))
+        return ids, new_terms
 
     def take_new_words(self) -> dict[str, str]:
         new, self.new_words = self.new_words, {}
@@ -280,29 +304,28 @@ def _analyse_chunk(
             tokens = apply_aliases(tokens)
         flat.extend(tokens)
         lengths.append(len(tokens))
-    distinct = list(dict.fromkeys(flat))  # in order of first occurrence
-    of_distinct = token_terms.terms(distinct)
-    terms = list(dict.fromkeys(of_distinct))  # local columns: first occurrence
-    term_col = {term: col for col, term in enumerate(terms)}
-    token_col = dict(zip(distinct, map(term_col.__getitem__, of_distinct), strict=True))
-    ids = np.fromiter(map(token_col.__getitem__, flat), dtype=np.int64, count=len(flat))
-    del flat, distinct, of_distinct, token_col
+    first_column = len(token_terms.term_columns)
+    ids, terms = token_terms.column_ids(flat)
+    del flat
     n = len(texts)
     len_np = np.frombuffer(lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
-    width = len(terms) + 1
+    width = len(token_terms.term_columns) + 1
     keys, counts = np.unique(
         np.repeat(np.arange(n, dtype=np.int64), len_np) * width + ids, return_counts=True
     )
     row_nnz = np.bincount(keys // width, minlength=n).astype(np.int32)
     # Near-duplicate sketches from the same term stream.
-    term_hashes = _term_hashes(terms)
-    hashes = term_hashes[ids] if ids.size else np.zeros(0, np.uint64)
+    all_hashes = np.frombuffer(token_terms.hashes, dtype=np.uint64)
+    hashes = all_hashes[ids] if ids.size else np.zeros(0, np.uint64)
+    del all_hashes  # (a view: the array grows in the next chunk)
     paras, shingles = dup.shingle_hashes(hashes, len_np)
     _, sk_rows, sk_hashes = dup.sketch(paras, shingles, n)
     new_words = token_terms.take_new_words()
     return _Chunk(
+        numbering=token_terms.numbering,
+        first_column=first_column,
         terms=terms,
-        term_hashes=term_hashes,
+        term_hashes=np.frombuffer(token_terms.hashes, dtype=np.uint64)[first_column:].copy(),
         words=list(new_words),
         word_terms=list(new_words.values()),
         row_nnz=row_nnz,
