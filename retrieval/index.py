@@ -20,7 +20,7 @@ import os
 import threading
 from array import array
 from bisect import bisect_left
-from collections import ChainMap, deque
+from collections import ChainMap, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -442,10 +442,12 @@ class _TokenHashes:
         return list(map(memo.__getitem__, tokens))
 
 
-def _paragraph_shingles(texts: Sequence[str], hashes_of: _TokenHashes) -> list[bytes]:
+def _paragraph_shingles(
+    texts: Sequence[str], hashes_of: _TokenHashes
+) -> tuple[npt.NDArray[np.uint64], IntArray]:
     """The distinct shingle hashes of each paragraph's terms (the set
-    ``dup.paragraph_shingles`` gives), in one batch, each as the bytes of an
-    ascending uint64 array: ~0.4 KB a paragraph where a frozenset takes ~4."""
+    ``dup.paragraph_shingles`` gives), ascending, back to back, and how many
+    each paragraph has."""
     tokens_of = hashes_of.token_terms.analyzer.tokens
     flat = array("Q")
     lengths = array("q")
@@ -462,32 +464,70 @@ def _paragraph_shingles(texts: Sequence[str], hashes_of: _TokenHashes) -> list[b
     distinct = np.ones(paras.shape[0], dtype=bool)
     distinct[1:] = (paras[1:] != paras[:-1]) | (shingles[1:] != shingles[:-1])
     paras, shingles = paras[distinct], shingles[distinct]
-    bounds = np.searchsorted(paras, np.arange(len(texts) + 1)).tolist()
-    raw = shingles.astype(np.uint64).tobytes()
-    return [raw[8 * a : 8 * b] for a, b in itertools.pairwise(bounds)]
+    return shingles, np.bincount(paras, minlength=len(texts)).astype(np.int64)
 
 
-def _shingle_sets(
+def _gather(starts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:
+    """For runs ``[starts[i], starts[i] + sizes[i])``: every position, and the
+    run (i) of each."""
+    run = np.repeat(np.arange(sizes.shape[0], dtype=np.int64), sizes)
+    firsts = np.cumsum(sizes) - sizes
+    return np.arange(run.shape[0], dtype=np.int64) - firsts[run] + starts[run], run
+
+
+PAIRS_AT_ONCE = 50_000
+
+
+def _near_duplicates(
     pairs: set[tuple[int, int]],
-    groups: list[int],
+    groups: npt.NDArray[np.int32],
     texts: Sequence[str],
     hashes_of: _TokenHashes,
-) -> Callable[[int], frozenset[int]]:
-    """The shingle set of a row, as ``dup.confirm`` compares them: computed
-    for the rows in candidate pairs of different articles, kept compact,
-    made a set when asked for."""
-    rows = sorted({row for a, b in pairs if groups[a] != groups[b] for row in (a, b)})
-    compact: dict[int, bytes] = {}
-    for start in range(0, len(rows), CHUNK):
-        run = rows[start : start + CHUNK]
-        compact.update(
-            zip(run, _paragraph_shingles([texts[r] for r in run], hashes_of), strict=True)
-        )
-
-    def shingle_set(row: int) -> frozenset[int]:
-        return frozenset(np.frombuffer(compact[row], dtype=np.uint64).tolist())
-
-    return shingle_set
+    min_containment: float = dup.MIN_CONTAINMENT,
+) -> dict[int, list[int]]:
+    """What ``dup.confirm`` finds for candidate ``pairs`` (rows of different
+    ``groups`` sharing most of the shorter one's shingles), with the
+    intersections counted by numpy over compact shingle arrays."""
+    if not pairs:
+        return {}
+    pa = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    pb = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    keep = groups[pa] != groups[pb]
+    pa, pb = pa[keep], pb[keep]
+    rows = np.unique(np.concatenate((pa, pb)))
+    flats: list[npt.NDArray[np.uint64]] = []
+    counts: list[IntArray] = []
+    for start in range(0, rows.shape[0], CHUNK):
+        run = rows[start : start + CHUNK].tolist()
+        flat, sizes = _paragraph_shingles([texts[r] for r in run], hashes_of)
+        flats.append(flat)
+        counts.append(sizes)
+    sizes = np.concatenate(counts)
+    offsets = np.cumsum(sizes) - sizes
+    # Dense ids keep each row's ascending order: a (pair, id) key per shingle.
+    ids = np.unique(np.concatenate(flats), return_inverse=True)[1].astype(np.int64)
+    del flats
+    ia, ib = np.searchsorted(rows, pa), np.searchsorted(rows, pb)
+    smaller = np.minimum(sizes[ia], sizes[ib])
+    judged = np.flatnonzero(smaller >= dup.MIN_SHINGLES)
+    shared = np.zeros(pa.shape[0], dtype=np.int64)
+    for lo in range(0, judged.shape[0], PAIRS_AT_ONCE):
+        batch = judged[lo : lo + PAIRS_AT_ONCE]
+        at_a, pair_a = _gather(offsets[ia[batch]], sizes[ia[batch]])
+        at_b, pair_b = _gather(offsets[ib[batch]], sizes[ib[batch]])
+        key_a = (pair_a << 32) | ids[at_a]
+        key_b = (pair_b << 32) | ids[at_b]  # ascending
+        found = np.minimum(np.searchsorted(key_b, key_a), max(key_b.shape[0] - 1, 0))
+        hit = key_b[found] == key_a if key_b.shape[0] else np.zeros(0, dtype=bool)
+        shared[batch] = np.bincount(pair_a[hit], minlength=batch.shape[0])
+    same = np.zeros(pa.shape[0], dtype=bool)
+    same[judged] = shared[judged] / smaller[judged] >= min_containment
+    order = np.lexsort((pb[same], pa[same]))
+    result: dict[int, list[int]] = defaultdict(list)
+    for a, b in zip(pa[same][order].tolist(), pb[same][order].tolist(), strict=True):
+        result[a].append(b)
+        result[b].append(a)
+    return {row: sorted(others) for row, others in result.items()}
 
 
 def analyse(
@@ -893,10 +933,8 @@ class Index:
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
         sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
-        groups = refs.article.tolist()
         hashes_of = _TokenHashes(token_terms, term_ids)
-        shingle_set = _shingle_sets(pairs, groups, texts, hashes_of)
-        duplicates = dup.confirm(pairs, groups.__getitem__, shingle_set)
+        duplicates = _near_duplicates(pairs, refs.article, texts, hashes_of)
         index = cls(
             corpus=corpus,
             settings=settings,
