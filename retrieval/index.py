@@ -475,7 +475,7 @@ def _gather(starts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:
     return np.arange(run.shape[0], dtype=np.int64) - firsts[run] + starts[run], run
 
 
-PAIRS_AT_ONCE = 50_000
+PAIRS_AT_ONCE = 10_000  # bounds the arrays of one step (~10 MB each)
 
 
 def _near_duplicates(
