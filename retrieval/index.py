@@ -225,30 +225,38 @@ class _TokenTerms:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.memo: dict[str, str] = {}
+        self.memo: dict[str, str] = {}  # token -> term, for tokens without a column
         self.seen: set[str] = set()
         self.new_words: dict[str, str] = {}  # word -> its term
         self.numbering = f"{os.getpid()}-{id(self)}"
         self.columns: dict[str, int] = {}  # token -> column
         self.term_columns: dict[str, int] = {}  # term -> column
+        self.column_terms: list[str] = []  # column -> term
         self.hashes = array("Q")  # dup.term_hash per column
 
+    def _analysed(self, token: str) -> str:
+        """A token's term, its word reported when new."""
+        word = self.analyzer.unclitic(token)
+        term = self.analyzer.stem(word)
+        if word not in self.seen:
+            self.seen.add(word)
+            self.new_words[word] = term
+        return term
+
     def terms(self, tokens: list[str]) -> list[str]:
-        """The terms of distinct tokens."""
-        memo = self.memo
-        found = list(map(memo.get, tokens))
-        if None not in found:
-            return found  # type: ignore[return-value]
-        unclitic, stem, seen = self.analyzer.unclitic, self.analyzer.stem, self.seen
-        for i, term in enumerate(found):
+        """The terms of tokens."""
+        columns, names, memo = self.columns, self.column_terms, self.memo
+        found: list[str] = []
+        for token in tokens:
+            col = columns.get(token)
+            if col is not None:
+                found.append(names[col])
+                continue
+            term = memo.get(token)
             if term is None:
-                token = tokens[i]
-                word = unclitic(token)
-                term = found[i] = memo[token] = stem(word)
-                if word not in seen:
-                    seen.add(word)
-                    self.new_words[word] = term
-        return found  # type: ignore[return-value]
+                term = memo[token] = self._analysed(token)
+            found.append(term)
+        return found
 
     def column_ids(self, tokens: list[str]) -> tuple[IntArray, list[str]]:
         """The column of each token, and the terms numbered first here, in
@@ -260,12 +268,14 @@ class _TokenTerms:
         missing = np.flatnonzero(ids < 0).tolist()
         if not missing:
             return ids, []
-        unknown = list(dict.fromkeys(tokens[i] for i in missing))
-        term_columns, new_terms = self.term_columns, []
-        for token, term in zip(unknown, self.terms(unknown), strict=True):
+        term_columns, names, memo = self.term_columns, self.column_terms, self.memo
+        new_terms: list[str] = []
+        for token in dict.fromkeys(tokens[i] for i in missing):
+            term = memo.pop(token, None) or self._analysed(token)
             col = term_columns.get(term)
             if col is None:
-                col = term_columns[term] = len(term_columns)
+                col = term_columns[term] = len(names)
+                names.append(term)
                 new_terms.append(term)
             columns[token] = col
         self.hashes.extend(map(dup.term_hash, new_terms))
@@ -591,13 +601,23 @@ def analyse(
         postings,
         np.concatenate(sk_rows) if sk_rows else np.zeros(0, np.int64),
         np.concatenate(sk_hashes) if sk_hashes else np.zeros(0, np.uint64),
-        _distinct(np.concatenate(known)) if known else np.zeros(0, np.uint64),
+        _distinct_of(known),
     )
 
 
 def _distinct(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """The distinct values, ascending (np.unique, by a sort)."""
     values = np.sort(values)
+    keep = np.ones(values.shape[0], dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def _distinct_of(runs: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.uint64]:
+    """``_distinct`` of runs put together (emptied as they are)."""
+    values = np.concatenate(runs) if runs else np.zeros(0, np.uint64)
+    runs.clear()
+    values.sort()
     keep = np.ones(values.shape[0], dtype=bool)
     keep[1:] = values[1:] != values[:-1]
     return values[keep]
