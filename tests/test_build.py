@@ -7,6 +7,7 @@ import io
 import math
 import random
 import shutil
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from retrieval import index as index_module
 from retrieval.analyzer import Analyzer
 from retrieval.corpus import load_corpus
 from retrieval.index import Index, IndexSettings
+from retrieval.ingest import dedupe
 from retrieval.known import shingle_keys
 from retrieval.models import Corpus, CorpusError
 
@@ -197,3 +199,16 @@ def test_index_workers_flag_builds_the_same_cache(seeds_dir: Path, tmp_path: Pat
 def test_index_workers_flag_refuses_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_archive_keys_are_the_sampled_crc32_of_each_word_shingle(corpus: Corpus) -> None:
+    """A reference computed naively: every 4-word shingle of each paragraph's
+    normalised words, crc32 of its words joined by spaces, one in SAMPLE."""
+    for article in corpus.articles:
+        expected = {
+            key
+            for paragraph in article.paragraphs
+            for shingle in dup.shingles(paragraph)
+            if (key := zlib.crc32(" ".join(shingle).encode())) % dedupe.SAMPLE == 0
+        }
+        assert dedupe.fingerprint(article.paragraphs) == expected
