@@ -514,9 +514,10 @@ def _near_duplicates(
         counts.append(sizes)
     sizes = np.concatenate(counts)
     offsets = np.cumsum(sizes) - sizes
-    # Dense ids keep each row's ascending order: a (pair, id) key per shingle.
-    ids = np.unique(np.concatenate(flats), return_inverse=True)[1].astype(np.int64)
+    flat = np.concatenate(flats)
     del flats
+    # Per pair, each of a's shingles is looked for among b's (ascending) by a
+    # (pair, high 32 bits) key, then the whole hash compared (ties go on).
     ia, ib = np.searchsorted(rows, pa), np.searchsorted(rows, pb)
     smaller = np.minimum(sizes[ia], sizes[ib])
     judged = np.flatnonzero(smaller >= dup.MIN_SHINGLES)
@@ -525,10 +526,22 @@ def _near_duplicates(
         batch = judged[lo : lo + PAIRS_AT_ONCE]
         at_a, pair_a = _gather(offsets[ia[batch]], sizes[ia[batch]])
         at_b, pair_b = _gather(offsets[ib[batch]], sizes[ib[batch]])
-        key_a = (pair_a << 32) | ids[at_a]
-        key_b = (pair_b << 32) | ids[at_b]  # ascending
-        found = np.minimum(np.searchsorted(key_b, key_a), max(key_b.shape[0] - 1, 0))
-        hit = key_b[found] == key_a if key_b.shape[0] else np.zeros(0, dtype=bool)
+        hash_a, hash_b = flat[at_a], flat[at_b]
+        key_a = (pair_a << 32) | (hash_a >> np.uint64(32)).astype(np.int64)
+        key_b = (pair_b << 32) | (hash_b >> np.uint64(32)).astype(np.int64)  # ascending
+        found = np.searchsorted(key_b, key_a)
+        hit = np.zeros(key_a.shape[0], dtype=bool)
+        todo = np.arange(key_a.shape[0])
+        while todo.shape[0]:
+            at = found[todo]
+            inside = at < key_b.shape[0]
+            todo, at = todo[inside], at[inside]
+            same_key = key_b[at] == key_a[todo]
+            todo, at = todo[same_key], at[same_key]
+            equal = hash_b[at] == hash_a[todo]
+            hit[todo[equal]] = True
+            todo = todo[~equal]
+            found[todo] += 1
         shared[batch] = np.bincount(pair_a[hit], minlength=batch.shape[0])
     same = np.zeros(pa.shape[0], dtype=bool)
     same[judged] = shared[judged] / smaller[judged] >= min_containment
