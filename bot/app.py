@@ -112,7 +112,9 @@ def build_application(settings: Settings) -> BotApplication:
             gc.freeze()
         except BaseException:
             # Closed here, or its thread outlives the loop ("Event loop is closed").
-            pop_services(app.bot_data)
+            dropped = pop_services(app.bot_data)
+            if dropped is not None:
+                dropped.close()
             await querylog.close()
             raise
         logger.info(
@@ -125,6 +127,7 @@ def build_application(settings: Settings) -> BotApplication:
     async def post_shutdown(app: BotApplication) -> None:
         found = pop_services(app.bot_data)
         if found is not None:
+            found.close()
             await found.querylog.close()
 
     builder = (

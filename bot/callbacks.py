@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Message, Update
@@ -59,7 +58,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc = services(context)
         followup = await context_of_answer(svc.querylog, logged)  # a follow-up's context
         question = svc.capped(logged.query)[0]
-        found = await asyncio.to_thread(svc.retriever.ask, question, CANDIDATES, followup)
+        found = await svc.retrieve(svc.retriever.ask, question, CANDIDATES, followup)
         if not found.answered or rank >= len(found.hits):
             ex.logged = True  # nothing shown: no row
             await query.answer(texts.NO_MORE_RESULTS)

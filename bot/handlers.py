@@ -4,8 +4,8 @@
 Each handler is small: it opens an :class:`~bot.exchange.Exchange`, fills it in
 and replies through :func:`deliver`; the exchange is logged once, whatever happens.
 Everything the user reads comes from ``bot.render``/``bot.texts``, everything the
-bot knows from ``retrieval`` via ``bot.services``. Retrieval runs in a worker
-thread, so one slow question never stalls the other chats.
+bot knows from ``retrieval`` via ``bot.services``. Retrieval runs in the services'
+retrieval threads, so one slow question never stalls the other chats.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ async def ask_archive(
         topic = earlier.context()
         followup = FollowUp(svc.capped(topic.question)[0], topic.article_id)
         ask = functools.partial(ask, context=followup)
-    found = await asyncio.to_thread(ask, capped, CANDIDATES)
+    found = await svc.retrieve(ask, capped, CANDIDATES)
     return found, cut
 
 
@@ -304,7 +304,7 @@ async def sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text = render.render_citation(hit) if hit else texts.SUMBER_NOT_AN_ANSWER
             ex.hit, ex.reason = hit, None if hit else "not_an_answer"
         elif words:
-            related = await asyncio.to_thread(svc.retriever.related_articles, words, CANDIDATES)
+            related = await svc.retrieve(svc.retriever.related_articles, words, CANDIDATES)
             text = listings.render_related(words, related)
             ex.reason = None if related else "no_related"
         elif replied is not None and not replied.forum_topic_created:

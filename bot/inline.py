@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import (
@@ -47,7 +46,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _answer(context: ContextTypes.DEFAULT_TYPE, ex: Exchange, iq: InlineQuery) -> None:
     svc = services(context)
     question = svc.capped(ex.query)[0]
-    found = await asyncio.to_thread(svc.retriever.ask, question, CANDIDATES)
+    found = await svc.retrieve(svc.retriever.ask, question, CANDIDATES)
     ex.took(found)
     hits = found.hits if found.answered else ()
     results = [

@@ -7,11 +7,14 @@ every handled update ends in exactly one query-log row.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from telegram import User
 from telegram.ext import ContextTypes
@@ -31,9 +34,28 @@ _KEY = "tanyaberita.services"
 _CONFLICT_KEY = "tanyaberita.conflict"
 CANDIDATES = 5  # how many hits one question asks for: the answer plus "Hasil lain"
 EXAMPLES = 3  # example questions in /help
+# Asked once at start-up, off the event loop, besides the /help examples (Indonesian):
+# an English question loads the English lemmatiser's tables (~0.2 s of CPU, holding
+# the GIL), which would otherwise happen on a user's first English question while
+# every other chat waits.
+WARM_UP_QUESTIONS = ("What did the minister say?",)
 # How long a chat that blocked or removed the bot is skipped (a re-added bot recovers).
 UNREACHABLE_SECONDS = 600.0
 UNREACHABLE_MAX = 100_000
+# Threads that run retrieval off the event loop. Retrieval holds the GIL for most
+# of its time, so more threads add no throughput, only GIL hand-offs between them
+# and the loop (asyncio's default pool has cores + 4 threads); a second one lets a
+# slow question run beside the others instead of holding them all up. Measured
+# against the default pool (bench/bot_throughput.py): the same within the noise of
+# a shared machine, with a little less system time.
+RETRIEVAL_THREADS = 2
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _retrieval_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(RETRIEVAL_THREADS, thread_name_prefix="retrieval")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +73,8 @@ class Services:
     unreachable: dict[int, float] = field(default_factory=dict)
     # Each chat's last answer, for follow-up questions (bot.followups).
     followups: FollowUps = field(default_factory=lambda: FollowUps(window_minutes=0))
+    # Where retrieval runs (``retrieve``); threads start on first use.
+    pool: ThreadPoolExecutor = field(default_factory=_retrieval_pool, repr=False, compare=False)
 
     def capped(self, question: str) -> tuple[str, str | None]:
         """What retrieval reads of a question (QUESTION_MAX_CHARS/TERMS), and what
@@ -61,6 +85,16 @@ class Services:
     def is_admin(self, user: User | None) -> bool:
         """Whether ``user`` is one of ADMIN_USER_IDS (/stats, /reload, /tambah)."""
         return user is not None and user.id in self.settings.admin_user_ids
+
+    async def retrieve(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)``, a retrieval call, in the retrieval threads: the
+        event loop serves other chats meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Stop the retrieval threads (a call under way finishes on its own)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def retriever(self) -> Retriever:
@@ -101,6 +135,8 @@ class Services:
         )
         found = cls(settings, live, querylog, secret, throttle, followups=followups)
         _ = found.examples  # worked out at start-up, not on the first /help
+        for question in WARM_UP_QUESTIONS:
+            retriever.ask(question, k=1)
         return found
 
     def mark_unreachable(self, chat_id: int) -> None:

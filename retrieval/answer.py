@@ -37,6 +37,7 @@ from retrieval.index import Index
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
 from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
+from retrieval.recall import gather
 from retrieval.text import sentence_spans
 from retrieval.verbatim import by_typed_words
 
@@ -79,8 +80,15 @@ class AnswerPolicy:
     score_weight: float = 0.1
     type_boost: float = 1.0
     ungrounded_factor: float = 0.5
-    # How many TF-IDF candidates are re-ranked.
+    # How many TF-IDF candidates are re-ranked. When a word is typed in a
+    # derived form and more than ``crowded`` x that many paragraphs are
+    # expected to hold every stem of the question (words taken as
+    # independent), up to ``pulled`` of the next ``wide_pool - pool`` that
+    # hold every word as typed join them (``retrieval.recall``).
     pool: int = 50
+    wide_pool: int = 250
+    pulled: int = 10
+    crowded: float = 0.25
     # An answer must stand out from the question's own candidates: when at
     # least ``rivals`` others rank within ``rival_margin`` of it holding the
     # very same words of the question in the same places (paragraph, title
@@ -163,9 +171,8 @@ def evidence(
     its article (other paragraphs, title, outlet, date), or nowhere."""
     if postings is None:
         postings = index.local_postings((c for g in plan.groups for c in g.columns), (row,))
-    article = index.refs[row].article
+    article = index.refs.article.item(row)
     lo, hi = index.article_rows(article)
-    context = index.article_context[article]
     covered = content_covered = content_total = 0.0
     missing_names: list[str] = []
     missing: list[str] = []
@@ -183,11 +190,13 @@ def evidence(
         here = in_lead = in_article = False
         for col in group.columns:
             rows = postings[col]
-            at, first, end = bisect_left(rows, row), bisect_left(rows, lo), bisect_left(rows, hi)
+            at = bisect_left(rows, row)
             if at < len(rows) and rows[at] == row:
                 here = True
                 break
-            in_context = index.term(col) in context
+            # lo <= row < hi: the article's rows are around ``at``.
+            first, end = bisect_left(rows, lo, 0, at), bisect_left(rows, hi, at)
+            in_context = index.in_context(index.term(col), article)
             if in_context or (first < len(rows) and rows[first] == lo):
                 in_lead = True
             in_article = in_article or end > first or in_context
@@ -234,7 +243,7 @@ def evidence(
         if group.name and group.unit in name_units:
             rank_shares[g] = 1.0
     for term, w in plan.context_only.items():
-        if term in context:
+        if index.in_context(term, article):
             covered += w * policy.context_weight
     content_total += plan.unknown_mass
     missing += [w for w in plan.unknown if w not in plan.unknown_names]
@@ -313,7 +322,8 @@ def rank(
 ) -> list[Ranked]:
     """Candidates best first, one row per group of duplicates. ``boost`` is
     (article position, factor): that article's paragraphs rank higher."""
-    pool = index.best(plan.weights, max(policy.pool, k))  # = top_k over index.score
+    size = max(policy.pool, k)
+    pool = gather(index, plan, size, max(policy.wide_pool, size), policy.pulled, policy.crowded)
     # Each query term's postings once per question, not once per candidate.
     # (only the rows in the candidates' articles: the same answers, as lists).
     postings = index.local_postings(
@@ -348,7 +358,12 @@ def rank(
     # a duplicate of another may hide).
     hidden = sum(any(o in tie for o in index.duplicates.get(r, ())) for r in tie)
     candidates = by_typed_words(
-        candidates, lambda c: tie[c[1]], lambda c: index.text(c[1]), plan.words, k + hidden
+        candidates,
+        lambda c: tie[c[1]],
+        lambda c: index.text(c[1]),
+        plan.words,
+        k + hidden,
+        plan.typed,
     )
     ranked: list[Ranked] = []
     shown: set[int] = set()

@@ -23,7 +23,10 @@ import numpy.typing as npt
 # reads a few values; a running process that reads many is better served by
 # a list, and then a dict, than by a bisection over the blob every time).
 HOT_READS = 200_000
-HOT_LOOKUPS = 5_000
+# Lookups by bisection before a dict of every value is made: a few questions'
+# worth (the highlight looks up ~100 new words a question; a dict of 300,000
+# words costs ~0.1 s, about as much as 10,000 bisections).
+HOT_LOOKUPS = 500
 WRITE_BATCH = 65_536  # values encoded and written at a time
 
 

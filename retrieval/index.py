@@ -45,9 +45,12 @@ Progress = Callable[[int, int], None]
 
 # Bump when the saved layout or the meaning of a saved field changes.
 INDEX_FORMAT = 5
-# A term with at least this many postings, and 4 times those of the query's
-# other terms together, is not added up row by row (see ``Index.best``).
+# A term with at least this many postings is not added up row by row when
+# bounds from its largest weight rule its rows out (see ``Index.best``).
 LONG_POSTINGS = 20_000
+# ``best`` scores every row once the rows it cannot rule out exceed this
+# share of the query's postings (their look-ups would cost more).
+PRUNED_SHARE = 0.125
 # top_k over at least this many times k scores first bounds the k-th best
 # from a sample.
 SAMPLED_TOP_K = 1_000
@@ -129,6 +132,9 @@ class Postings:
     indptr: npt.NDArray[np.int64]
     indices: npt.NDArray[np.int32]
     data: npt.NDArray[np.float32]
+    _views: tuple[Sequence[int], Sequence[int], Sequence[float]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def columns(self) -> int:
@@ -139,6 +145,17 @@ class Postings:
             return _EMPTY_ROWS, _EMPTY_DATA
         lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
         return self.indices[lo:hi], self.data[lo:hi]
+
+    def views(self) -> tuple[Sequence[int], Sequence[int], Sequence[float]]:
+        """The three arrays as memoryviews: item access gives Python numbers
+        (for ``bisect``), without numpy's per-call cost."""
+        if self._views is None:
+            arrays = [np.ascontiguousarray(a) for a in (self.indptr, self.indices, self.data)]
+            self._views = cast(
+                tuple[Sequence[int], Sequence[int], Sequence[float]],
+                tuple(memoryview(cast(Any, a)) for a in arrays),
+            )
+        return self._views
 
     def df(self, columns: int) -> npt.NDArray[np.int64]:
         counts = np.diff(self.indptr).astype(np.int64)
@@ -714,11 +731,15 @@ class Index:
         starts = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         self._starts = view_ints(starts)
+        self._article_starts = starts
         self._token_columns: dict[str, int] = {}
         # Surface word -> column of every word of the main segment (saved).
         self.word_columns = word_columns
         self._largest_weight: dict[int, np.float32] = {}
+        self._kth_weight: dict[tuple[int, int], np.float32] = {}
         self._term_memo: dict[int, str] = {}
+        self._context_terms: frozenset[str] | None = None
+        self._context_table: _ContextTable | None = None
         # Reused per question: nothing proportional to the corpus is allocated.
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
@@ -749,6 +770,26 @@ class Index:
                 self._term_memo.clear()
             found = self._term_memo[col] = self.terms[col]
         return found
+
+    @property
+    def context_terms(self) -> frozenset[str]:
+        """Every term of any article's context (computed once): a term not
+        among them is in no article's context."""
+        if self._context_terms is None:
+            self._context_terms = _context_terms(self.article_context)
+        return self._context_terms
+
+    def in_context(self, term: str, article: int) -> bool:
+        """Whether ``term`` is in the article's context (title, outlet, date):
+        ``term in article_context[article]``, read from the saved contexts'
+        term -> articles table (made once) rather than from the article's set."""
+        if term not in self.context_terms:
+            return False
+        table = self._context_table
+        if table is None:
+            table = self._context_table = _ContextTable.of(self.article_context)
+        found = table.holds(term, article)
+        return found if found is not None else term in self.article_context[article]
 
     def article_rows(self, article: int) -> tuple[int, int]:
         """The [lo, hi) rows of one article's paragraphs (they are contiguous)."""
@@ -795,6 +836,17 @@ class Index:
         found.discard(-1)
         return found  # type: ignore[return-value]
 
+    def texts(self, rows: Iterable[int]) -> list[str]:
+        """The texts of several rows (their places read in one go)."""
+        at = np.fromiter(rows, dtype=np.int64)
+        paragraph = self.corpus.paragraph
+        return [
+            paragraph(a, n)
+            for a, n in zip(
+                self.refs.article[at].tolist(), self.refs.number[at].tolist(), strict=True
+            )
+        ]
+
     def postings(self, col: int) -> npt.NDArray[np.int32]:
         """The rows containing a term, ascending."""
         return self._column(col)[0]
@@ -805,16 +857,19 @@ class Index:
         its article (is the row there, is the article's first row, is any of its
         rows) has the same answer here as on the full postings."""
         wanted = np.fromiter(rows, dtype=np.int64)
-        spans = sorted(map(self.article_rows, np.unique(self.refs.article[wanted]).tolist()))
-        los = np.array([lo for lo, _ in spans], dtype=np.int64)
-        his = np.array([hi for _, hi in spans], dtype=np.int64)
+        articles = np.unique(self.refs.article[wanted])  # ascending: so are their rows
+        # Each article's first row and the next article's, interleaved: the
+        # bounds of every span, in order, for one search per column.
+        bounds = np.stack((self._article_starts[articles], self._article_starts[articles + 1]), 1)
+        keys = bounds.ravel().astype(np.int32)
         out: dict[int, list[int]] = {}
         for col in columns:
             if col in out:
                 continue
             found = self.postings(col)
-            starts = np.searchsorted(found, los)
-            counts = np.searchsorted(found, his) - starts
+            at = np.searchsorted(found, keys)
+            starts = at[0::2]
+            counts = at[1::2] - starts
             total = int(counts.sum())
             if not total:
                 out[col] = []
@@ -825,10 +880,15 @@ class Index:
         return out
 
     def weight(self, row: int, col: int) -> float:
-        """A paragraph's idf-free weight for a term (0 when absent)."""
-        rows, data = self._column(col)
-        at = int(rows.searchsorted(row))
-        return float(data[at]) if at < rows.shape[0] and rows[at] == row else 0.0
+        """A paragraph's idf-free weight for a term (0 when absent): a
+        bisection over the row's segment's postings, read as Python numbers."""
+        segment, first = (self.main, 0) if row < self.main_rows else (self.delta, self.main_rows)
+        if segment is None or col >= segment.columns:
+            return 0.0
+        indptr, indices, data = segment.views()
+        lo, hi = indptr[col], indptr[col + 1]
+        at = bisect_left(indices, row - first, lo, hi)
+        return float(data[at]) if at < hi and indices[at] == row - first else 0.0
 
     def score(self, weights: dict[int, float]) -> tuple[IntArray, FloatArray]:
         """Score the paragraphs that contain at least one query term.
@@ -844,23 +904,33 @@ class Index:
         if not weights:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         max_idf = self.max_idf
+        columns = []
+        postings = 0
+        for col, w in weights.items():
+            rows, data = self._column(col)
+            if rows.size:
+                columns.append((rows, data, w * float(self.idf[col]) / max_idf))
+                postings += rows.shape[0]
         with self._lock:
             acc, seen = self._acc, self._seen
-            touched_parts: list[npt.NDArray[np.int32]] = []
             touched: npt.NDArray[np.integer[Any]]
-            touched_count = 0
-            for col, w in weights.items():
-                rows, data = self._column(col)
-                if not rows.size:
-                    continue
-                acc[rows] += data.astype(np.float64) * (w * float(self.idf[col]) / max_idf)
-                new = rows[~seen[rows]]
-                seen[new] = True
-                touched_parts.append(new)
-                touched_count += new.shape[0]
-            if touched_count * 16 > acc.shape[0]:
+            # Rows as indices once per column (numpy would convert them per
+            # use); each row once per column, so ``add.at`` adds as ``+=``.
+            if postings * 16 > acc.shape[0]:
+                # Many rows: mark them all, then read the marks in one pass.
+                for rows, data, factor in columns:
+                    at = rows.astype(np.intp)
+                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    seen[at] = True
                 touched = np.flatnonzero(seen)
             else:
+                touched_parts: list[npt.NDArray[np.intp]] = []
+                for rows, data, factor in columns:
+                    at = rows.astype(np.intp)
+                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    new = at[~seen[at]]
+                    seen[new] = True
+                    touched_parts.append(new)
                 touched = np.sort(np.concatenate(touched_parts)) if touched_parts else _EMPTY_ROWS
             scores = acc[touched]
             acc[touched] = 0.0
@@ -871,61 +941,120 @@ class Index:
         """The ``k`` best (row, score) pairs of ``score(weights)``, best first
         (ties by row): exactly ``top_k`` over every touched row, without adding
         up the long postings of common terms row by row when that cannot change
-        the result. Rows holding a rarer term get their full score (the common
-        terms' shares looked up and added in the order of ``weights``, as
-        ``score`` adds them). Rows holding only common terms: with one common
-        term, each scores its share alone, so only its k best can place; with
-        several, none can place when even the sum of their largest shares is
-        below the k-th best of the other rows (else every row is scored)."""
-        cols = [(c, w) for c, w in weights.items() if self._column(c)[0].size]
-        total = sum(self._column(c)[0].size for c, _ in cols)
-        long = {c for c, _ in cols if self._column(c)[0].size >= LONG_POSTINGS}
-        short = [c for c, _ in cols if c not in long]
-        short_size = total - sum(self._column(c)[0].size for c in long)
-        if not long or not short or total < 4 * short_size:
+        the result (MaxScore-style bounds from each column's largest weight).
+
+        Some long columns are *bounded* (see ``_pruned``): first every long
+        column; failing that, those whose largest shares add up to at most
+        half the k-th best of the other columns' partial scores (the columns
+        of common words a query weighs little, such as synonyms); failing
+        that too, every row is scored."""
+        columns = {c: self._column(c) for c in weights}
+        sizes = {c: int(rows.shape[0]) for c, (rows, _) in columns.items()}
+        long = [c for c in weights if sizes[c] >= LONG_POSTINGS]
+        max_idf = self.max_idf
+        factor = {c: w * float(self.idf[c]) / max_idf for c, w in weights.items()}
+        if not long or k <= 0 or min(factor.values()) <= 0:
             return self._best_of_all(weights, k)
-        few_rows = np.unique(np.concatenate([self._column(c)[0] for c in short]))
-        few_scores = np.zeros(few_rows.shape[0], dtype=np.float64)
-        shares: dict[int, npt.NDArray[np.float64]] = {}
-        at_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = {}
+        budget = int(sum(sizes.values()) * PRUNED_SHARE)
+        found, floor = self._pruned(weights, k, long, columns, factor, budget)
+        if found is not None:
+            return found
+        share = {c: self._share(c, factor[c]) for c in long}
+        bounded: list[int] = []
         bound = 0.0
-        for col, w in weights.items():
-            col_rows, data = self._column(col)
-            if not col_rows.size:
+        for c in sorted(long, key=share.__getitem__):
+            if (bound + share[c]) * 2 > floor:
+                break
+            bounded.append(c)
+            bound += share[c]
+        if bounded:
+            found, _ = self._pruned(weights, k, bounded, columns, factor, budget)
+            if found is not None:
+                return found
+        return self._best_of_all(weights, k)
+
+    def _pruned(
+        self,
+        weights: dict[int, float],
+        k: int,
+        bounded: list[int],
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+        budget: int,
+    ) -> tuple[list[tuple[int, float]] | None, float]:
+        """``best`` with the ``bounded`` columns not added up row by row, or
+        None when more than ``budget`` rows may place; and a lower bound of
+        the k-th best score.
+
+        The other columns are added up first (a partial score: at most each
+        of their rows' score); their k-th best bounds the k-th best of all
+        from below. A row of theirs whose partial score plus every bounded
+        column's largest share stays below it cannot place; a row holding
+        bounded columns only cannot place unless one of its shares, plus the
+        largest shares of the other bounded columns, reaches it. Only the rows
+        that may place are scored exactly (each column's share looked up and
+        added in the order of ``weights``, as ``score`` adds them)."""
+        share = {c: self._share(c, factor[c]) for c in bounded}
+        bound = sum(share.values())
+        few_rows, partial = self.score({c: w for c, w in weights.items() if c not in share})
+        floor = 0.0  # at most the k-th best score of all
+        if few_rows.shape[0] >= k:
+            floor = float(partial[top_k(partial, k)[-1]]) * (1 - _SLACK)
+        else:
+            for c in bounded:
+                floor = max(floor, self._kth_share(c, k, factor[c]))
+        keep = few_rows[_reaches(partial + bound, floor)]
+        if keep.shape[0] * len(columns) > budget:  # look-ups in every column
+            return None, floor
+        kept_scores = self._exact(keep, weights, columns, factor)
+        if kept_scores.shape[0] >= k:
+            floor = max(floor, float(kept_scores[top_k(kept_scores, k)[-1]]))
+        found: list[npt.NDArray[np.integer[Any]]] = [keep]
+        count = keep.shape[0]
+        for c in bounded:
+            rows, data = columns[c]
+            # share + the other bounded columns' largest shares must reach floor.
+            need = (floor / (1 + _SLACK) - (bound - share[c]) * (1 + _SLACK)) / factor[c]
+            need *= 1 - 1e-6  # a float32 threshold at or below it
+            if need > float(self._largest(c)):
                 continue
-            factor = w * float(self.idf[col]) / self.max_idf
-            if col in long:
-                at = np.minimum(np.searchsorted(col_rows, few_rows), col_rows.shape[0] - 1)
-                held = col_rows[at] == few_rows
-                few_scores[held] += np.multiply(data[at[held]], factor, dtype=np.float64)
-                at_of[col] = (at, held)
-                if len(long) == 1:
-                    shares[col] = np.multiply(data, factor, dtype=np.float64)
-                else:  # rounding keeps order: no share exceeds the largest weight's
-                    bound += float(np.multiply(self._largest(col), factor, dtype=np.float64))
-            else:
-                few_scores[np.searchsorted(few_rows, col_rows)] += np.multiply(
-                    data, factor, dtype=np.float64
-                )
-        if len(long) > 1:
-            if few_rows.shape[0] < k:
-                return self._best_of_all(weights, k)
-            kth = float(few_scores[top_k(few_scores, k)[-1]])
-            if not bound < kth:
-                return self._best_of_all(weights, k)
-            return [(int(few_rows[p]), float(few_scores[p])) for p in top_k(few_scores, k).tolist()]
-        (big,) = long
-        big_rows = self._column(big)[0]
-        alone = shares[big].copy()
-        at, held = at_of[big]
-        alone[at[held]] = -np.inf
-        keep = top_k(alone, k)
-        keep = keep[np.isfinite(alone[keep])]
-        rows = np.concatenate((few_rows.astype(np.int64), big_rows[keep].astype(np.int64)))
-        scores = np.concatenate((few_scores, alone[keep]))
-        order = np.argsort(rows, kind="stable")  # positions in row order, as ``score`` gives them
-        rows, scores = rows[order], scores[order]
-        return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
+            hit = rows[np.flatnonzero(data >= np.float32(need))] if need > 0 else rows
+            count += hit.shape[0]
+            if count > budget:
+                return None, floor
+            found.append(hit)
+        if len(found) == 1:
+            places, scores = keep.astype(np.int64), kept_scores
+        else:
+            places = _sorted_union(found)
+            scores = self._exact(places, weights, columns, factor)
+        return [(int(places[p]), float(scores[p])) for p in top_k(scores, k).tolist()], floor
+
+    def _share(self, col: int, factor: float) -> float:
+        """The largest share of a column in a score (its largest weight's)."""
+        return float(np.multiply(self._largest(col), factor, dtype=np.float64))
+
+    def _exact(
+        self,
+        rows: npt.NDArray[np.integer[Any]],
+        weights: dict[int, float],
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+    ) -> FloatArray:
+        """``score``'s scores of ``rows`` (ascending): each column's share
+        looked up, added in the order of ``weights``, the same float64 sums."""
+        scores = np.zeros(rows.shape[0], dtype=np.float64)
+        if not rows.shape[0]:
+            return scores
+        rows = rows.astype(np.int32)  # as the postings: no conversion of theirs
+        for c in weights:
+            col_rows, data = columns[c]
+            if not col_rows.shape[0]:
+                continue
+            at = np.minimum(np.searchsorted(col_rows, rows), col_rows.shape[0] - 1)
+            held = col_rows[at] == rows
+            scores[held] += np.multiply(data[at[held]], factor[c], dtype=np.float64)
+        return scores
 
     def _largest(self, col: int) -> np.float32:
         """A column's largest weight (remembered: common terms recur)."""
@@ -933,6 +1062,18 @@ class Index:
         if found is None:
             found = self._largest_weight[col] = self._column(col)[1].max()
         return found
+
+    def _kth_share(self, col: int, k: int, factor: float) -> float:
+        """At most the k-th best score of any query with this column's share:
+        k rows each score at least their share (0.0 for a column of fewer)."""
+        data = self._column(col)[1]
+        if data.shape[0] < k:
+            return 0.0
+        key = (col, k)
+        kth = self._kth_weight.get(key)
+        if kth is None:
+            kth = self._kth_weight[key] = np.partition(data, data.shape[0] - k)[data.shape[0] - k]
+        return float(np.multiply(kth, factor, dtype=np.float64)) * (1 - _SLACK)
 
     def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
         rows, scores = self.score(weights)
@@ -1076,6 +1217,61 @@ class Index:
         return extended
 
 
+class _ContextTable:
+    """Context term -> the articles holding it (ascending), from a saved
+    index's context arrays (``ids``/``off`` over its distinct ``terms``);
+    articles past them (a delta's) are not covered."""
+
+    def __init__(self, terms: Sequence[str], ids: npt.NDArray[Any], off: npt.NDArray[Any]) -> None:
+        self.covered = n = int(off.shape[0]) - 1
+        self.terms = terms
+        # The saved terms are sorted (then looked up by bisection); else a dict.
+        ordered = all(a < b for a, b in itertools.pairwise(terms))
+        self.where = None if ordered else {t: i for i, t in enumerate(terms)}
+        articles = np.repeat(np.arange(n, dtype=np.int64), np.diff(off))
+        key = ids.astype(np.int64) * max(n, 1) + articles
+        key.sort()  # by term, then article
+        self.articles = view_ints(np.ascontiguousarray(key % max(n, 1)))
+        ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ids, minlength=len(terms)), out=ptr[1:])
+        self.ptr = view_ints(ptr)
+
+    @classmethod
+    def of(cls, contexts: Sequence[frozenset[str]]) -> _ContextTable:
+        saved = contexts.first if isinstance(contexts, Concat) else contexts
+        terms, ids, off = (getattr(saved, name, None) for name in ("terms", "ids", "off"))
+        if terms is None or ids is None or off is None:
+            return cls([], np.zeros(0, np.int32), np.zeros(1, np.int64))
+        return cls(list(terms), np.asarray(ids), np.asarray(off))
+
+    def holds(self, term: str, article: int) -> bool | None:
+        """Whether the term is in the article's context; None when the table
+        does not cover the article."""
+        if not 0 <= article < self.covered:
+            return None
+        if self.where is None:
+            at = bisect_left(self.terms, term)
+            if at == len(self.terms) or self.terms[at] != term:
+                return False
+        else:
+            found_at = self.where.get(term)
+            if found_at is None:
+                return False
+            at = found_at
+        lo, hi = self.ptr[at], self.ptr[at + 1]
+        found = bisect_left(self.articles, article, lo, hi)
+        return found < hi and self.articles[found] == article
+
+
+def _context_terms(contexts: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The union of the article contexts (a saved table keeps its distinct
+    terms; a delta's few are added to them)."""
+    if isinstance(contexts, Concat):
+        return _context_terms(contexts.first) | _context_terms(contexts.second)
+    saved = getattr(contexts, "terms", None)
+    return frozenset(saved) if saved is not None else frozenset().union(*contexts)
+
+
 def _placed(local: Postings, columns: npt.NDArray[np.int64], width: int) -> Postings:
     """Postings over a delta's own columns moved to the index's columns
     (``columns[c]`` for local column c) of ``width`` columns in all."""
@@ -1151,6 +1347,26 @@ def _confirm(
         return found
 
     return dup.confirm(pairs, lambda row: int(refs.article[row]), shingle_set)
+
+
+# Relative room left for rounding when float sums in different orders are
+# compared as bounds (their errors are ~1e-16 relative; bounds only widen).
+_SLACK = 1e-9
+
+
+def _reaches(upper: FloatArray, floor: float) -> npt.NDArray[np.bool_]:
+    """Where an upper bound (of a sum of float shares) may reach ``floor``."""
+    reaches: npt.NDArray[np.bool_] = upper * (1 + _SLACK) >= floor
+    return reaches
+
+
+def _sorted_union(parts: list[npt.NDArray[Any]]) -> IntArray:
+    """The distinct values of arrays of rows, ascending."""
+    rows = np.concatenate(parts).astype(np.int64)
+    rows.sort()
+    distinct = np.ones(rows.shape[0], dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=distinct[1:])
+    return rows[distinct]
 
 
 def top_k(scores: FloatArray, k: int) -> IntArray:

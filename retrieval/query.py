@@ -105,6 +105,17 @@ class QueryPlan:
     # together ("presiden pertama", "peraih medali"): what is asked is the
     # phrase, not its words apart.
     focus_phrase: tuple[Group, Group] | None = None
+    # Every word typed, function words included (surface forms): a tie-break.
+    typed: tuple[str, ...] = ()
+
+    # ``total_mass``, computed once (read for every candidate paragraph).
+    _total_mass: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        total = (
+            sum(g.weight for g in self.groups) + sum(self.context_only.values()) + self.unknown_mass
+        )
+        object.__setattr__(self, "_total_mass", total)
 
     @property
     def weights(self) -> dict[int, float]:
@@ -117,9 +128,7 @@ class QueryPlan:
 
     @property
     def total_mass(self) -> float:
-        return (
-            sum(g.weight for g in self.groups) + sum(self.context_only.values()) + self.unknown_mass
-        )
+        return self._total_mass
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
@@ -232,8 +241,7 @@ class Vocabulary:
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         caps = total = 0
-        for row in rows[::step][: self.policy.name_sample]:
-            text = self.index.text(int(row))
+        for text in self.index.texts(rows[::step][: self.policy.name_sample].tolist()):
             for start in whole_word_starts(text, word):
                 if _SENTENCE_START.search(text[max(0, start - 3) : start]):
                     continue
@@ -605,4 +613,5 @@ def plan_query(index: Index, vocab: Vocabulary, text: str, policy: PlanningPolic
             "list" if english is not None and asks_for_list(typed) else expected_type(typed)
         ),
         english=english is not None,
+        typed=tuple(typed),
     )

@@ -62,3 +62,29 @@ def test_closed_loop_answers_all_questions_with_bounded_concurrency() -> None:
 def test_a_silent_bot_times_out_with_a_message() -> None:
     answered, _, _, error = drive(InstantBot(), ["satu?"], 3, concurrency=2, chats=5, timeout=0.2)
     assert answered == 0 and error is not None and "timeout" in error
+
+
+class Echo(InstantBot):
+    """Answers each question as soon as it is asked."""
+
+    def send_text(self, text: str, *, user_id: int, first_name: str) -> dict[str, Any]:
+        result = super().send_text(text, user_id=user_id, first_name=first_name)
+        self.open.discard(user_id)
+        self.replies.put((user_id, time.perf_counter()))
+        return result
+
+
+def test_open_loop_asks_at_the_given_rate_whatever_the_answers() -> None:
+    bot = Echo()
+    answered, seconds, latencies, error = drive(
+        bot, ["satu?", "dua?"], 40, concurrency=1, chats=5, timeout=10, rate=200
+    )
+    assert error is None and answered == len(latencies) == len(bot.asked) == 40
+    assert 40 / 200 * 0.3 < seconds < 40 / 200 * 4  # paced by the arrivals, not the answers
+
+
+def test_open_loop_stops_when_every_chat_waits() -> None:
+    answered, _, _, error = drive(
+        InstantBot(), ["satu?"], 10, concurrency=1, chats=3, timeout=5, rate=1000
+    )
+    assert answered == 0 and error is not None and "3 questions open" in error

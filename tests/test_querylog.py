@@ -723,6 +723,18 @@ async def test_concurrent_records_all_land(log: QueryLog) -> None:
         assert got.query == f"q{i}"
 
 
+async def test_a_batch_larger_than_one_insert_statement_keeps_every_row_and_its_id(
+    log: QueryLog, db_path: Path
+) -> None:
+    # Recorded together: more rows than one INSERT statement takes, in one commit.
+    n = 2 * querylog.GROUP_ROWS + 1
+    writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(n)]
+    ids = await asyncio.gather(*writes)
+    stored = dict(sql(db_path, "SELECT id, query FROM queries"))
+    assert len(stored) == n
+    assert [stored.get(row_id) for row_id in ids] == [f"q{i}" for i in range(n)]
+
+
 async def test_reads_see_rows_recorded_before_them(log: QueryLog) -> None:
     # Rows recorded together are committed together; a read waits for that commit.
     writes = [asyncio.create_task(log.record(rec(query=f"q{i}"))) for i in range(20)]
