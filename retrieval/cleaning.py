@@ -75,6 +75,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"(?:tags?|topik|kata kunci|keywords?)\s*(?::|$)",
     r"(?:share|bagikan|komentar|comments?|tulis komentar|kirim)\s*(?::|$)",
     r"(?:klik|click) (?:di ?sini|here|untuk)\b",
+    r"baca (?:artikel|berita)\b.{0,40}\blainnya di\b",  # "Baca artikel X lainnya di X App"
     r"(?:halaman|page) (?:selanjutnya|berikutnya|\d+)\b.{0,20}$|\d+ dari \d+ halaman$",
     r"(?:ilustrasi|foto ilustrasi)\s*[.:]",
     r"date \d{4}(?:-\d{2}){0,2}\b",  # a scraper's own "date 2024-05" label
@@ -167,16 +168,20 @@ _GLUED_SENTENCE = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 # signature naming an outlet's domain ("(Tribunbatam.id/Nama)") stay.
 _TRAILING_CREDIT = re.compile(
     r"(?<=[.!?\"”’])\s*\((?P<credit>[a-z]{2,4}(?:/[a-z]{2,4})*|[A-Z]{2,4}(?:/[A-Z]{2,4})*"
+    # "(Tbn)", "(RWK-D/JS)": capitalised initials, a desk letter after a hyphen
+    r"|[A-Z][a-z]{1,3}|[A-Z]{2,4}(?:-[A-Z]{1,3})?(?:/[A-Z]{2,4}(?:-[A-Z]{1,3})?)*"
     r"|\s*[A-Z]\w*(?: [A-Z]\w*){0,3}\s*/\s*[\w ]{2,40})\)\s*$"
+    # bare initials after the last full stop: "... akan ditindaklanjuti. IKI"
+    r"|(?<=[.!?\"”’])\s+(?P<bare>[A-Z]{2,4}(?:/[A-Z]{2,4})*)\s*$"
 )
 
 
 def strip_trailing_credit(paragraph: str) -> str:
     """``... pungkasnya. (alh)`` -> ``... pungkasnya.``; a wire's name ("(AFP)") stays."""
-    if ")" not in paragraph:  # the credit's closing parenthesis: a cheap test first
+    if ")" not in paragraph and not paragraph[-1:].isupper():  # cheap tests first
         return paragraph
     found = _TRAILING_CREDIT.search(paragraph)
-    if found is None or canonical_wire(found["credit"].strip()) is not None:
+    if found is None or canonical_wire((found["credit"] or found["bare"]).strip()) is not None:
         return paragraph
     return paragraph[: found.start()]
 
@@ -466,7 +471,7 @@ def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
             rf"(?:{_DASH}|\s+|$|(?=[A-Z][a-z])){rest}"
         ),
         re.compile(
-            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{_UNKNOWN_NAME}\s*\){_DASH}{rest}"
+            rf"^(?P<place>{_PLACE}(?:,\s*{_PLACE})?)\s*,?\s*\(\s*{_UNKNOWN_NAME}\s*\),?{_DASH}{rest}"
         ),
         # "Liputan6.com, Jakarta Kita ...", glued "Liputan6.com, JakartaKita ..." (no dash)
         re.compile(rf"^{outlet}\s*,\s*(?P<place>[A-Z][a-z]+)(?:\s+|(?=[A-Z\"“])|$){rest}"),
@@ -521,11 +526,15 @@ def parse_dateline(line: str) -> Dateline | None:
                     printed, place = place, unknown
                 elif names_outlet(unknown) and not names_outlet(place):
                     printed = unknown
+                elif " " not in place + unknown and len(unknown) >= 5 and not names_outlet(place):
+                    printed = unknown  # "PALU, MERCUSUAR -": one-word place, then the outlet
             elif unknown and not groups.get("outlet") and not names_outlet(unknown):
                 if unknown.isupper() or len(unknown) <= 4:
                     printed = None  # "MEDAN BARU-M24 |", "BUNTOK, MK -": initials name nobody
             elif place and printed is None and place.isupper() and names_outlet(place):
                 printed, place = place, None  # "HARIAN MERAPI -": an outlet, not a place
+            if printed is None and unknown and (known := registry().by_initials(unknown)):
+                printed = known.name  # ... unless the registry lists them ("Sleman (KR) -")
             outlet = outlet_name(printed) if printed else None
             return Dateline(outlet, place.strip() if place else None, match["rest"].strip())
     for weak in _WEAK_DATELINES:

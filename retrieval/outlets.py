@@ -35,12 +35,22 @@ class Outlet:
     dateline_names: tuple[str, ...]  # as printed; matched case-insensitively
     kind: OutletKind = "outlet"
     mentions: tuple[str, ...] = ()  # wires: case-sensitive spellings in running text
+    # case-sensitive initials ("KR", "RWK") that name the outlet only in a dateline's
+    # outlet slot ("Sleman (KR) -", "BUNTOK, MK -"); elsewhere they are ordinary words
+    initials: tuple[str, ...] = ()
 
 
 class Registry:
     """Lookups over a fixed list of outlets (see :func:`registry`)."""
 
-    __slots__ = ("_by_dateline", "_by_domain", "_by_name", "outlets", "press_words")
+    __slots__ = (
+        "_by_dateline",
+        "_by_domain",
+        "_by_initials",
+        "_by_name",
+        "outlets",
+        "press_words",
+    )
 
     def __init__(
         self, outlets: tuple[Outlet, ...], press_words: frozenset[str] = frozenset()
@@ -51,8 +61,11 @@ class Registry:
         self._by_domain: dict[str, Outlet] = {}
         self._by_dateline: dict[str, Outlet] = {}
         self._by_name: dict[str, Outlet] = {}
+        self._by_initials: dict[str, Outlet] = {}
         for outlet in outlets:
             self._by_name.setdefault(outlet.name.casefold(), outlet)
+            for initials in outlet.initials:
+                self._by_initials.setdefault(initials, outlet)
             for domain in outlet.domains:
                 self._by_domain.setdefault(domain, outlet)
             for spelling in (*outlet.dateline_names, *outlet.domains):
@@ -104,6 +117,10 @@ class Registry:
             found = self.by_host(cleaned)
         return found
 
+    def by_initials(self, initials: str) -> Outlet | None:
+        """The outlet whose dateline initials are exactly ``initials`` (``KR``)."""
+        return self._by_initials.get(initials.strip())
+
     def wire(self, name: str) -> Outlet | None:
         """The wire agency called ``name`` (any case), e.g. ``reuters`` -> Reuters."""
         found = self.by_dateline(name) or self.by_name(name.strip(" .()[]"))
@@ -125,7 +142,7 @@ def _load(text: str, source: str) -> tuple[Outlet, ...]:
         if kind not in _KINDS:
             raise ValueError(f"{where} ({name}): kind: expected 'outlet' or 'wire'")
         lists: dict[str, tuple[str, ...]] = {}
-        for key in ("domains", "datelines", "mentions"):
+        for key in ("domains", "datelines", "mentions", "initials"):
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise ValueError(f"{where} ({name}): {key}: expected a list of strings")
@@ -137,6 +154,7 @@ def _load(text: str, source: str) -> tuple[Outlet, ...]:
                 dateline_names=lists["datelines"],
                 kind=cast(OutletKind, kind),
                 mentions=lists["mentions"],
+                initials=lists["initials"],
             )
         )
     return tuple(outlets)

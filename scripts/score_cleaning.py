@@ -210,9 +210,10 @@ def _printed(outlet: str, text: str) -> bool:
     if found is not None:
         spellings |= {found.name, *found.dateline_names, *found.domains}
     lowered = text.casefold()
+    initials = found.initials if found is not None else ()
     return any(
         re.search(rf"(?<![\w.]){re.escape(s.casefold())}(?![\w])", lowered) for s in spellings
-    )
+    ) or any(re.search(rf"(?<![\w.]){re.escape(s)}(?![\w])", text) for s in initials)
 
 
 def load_real(pages: Path, expect: Path) -> list[Expected]:
@@ -508,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch2", type=Path, default=ROOT / "tests/data/real_pages_batch2.json")
     parser.add_argument("--batch3", type=Path, default=ROOT / "tests/data/real_pages_batch3.json")
     parser.add_argument("--batch3-pages", type=Path, default=Path("/work/real-pages/batch3"))
+    parser.add_argument("--batch4", type=Path, default=ROOT / "tests/data/real_pages_batch4.json")
+    parser.add_argument("--batch4-pages", type=Path, default=Path("/work/real-pages/batch4"))
+    parser.add_argument("--no-heldout", action="store_true", help="leave the held-out set out")
     parser.add_argument("--heldout-pages", type=Path, default=Path("/work/real-pages/heldout"))
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests/data/real_pages_heldout.json")
     parser.add_argument("--html-corpus", type=Path, default=SHARED / "idnews-html-2016")
@@ -534,7 +538,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch3.is_file() and args.batch3_pages.is_dir():
         batch3 = load_real(args.batch3_pages, args.batch3)
         sets.append(("real pages, batch 3", batch3, "development"))
-    if args.heldout.is_file() and args.heldout_pages.is_dir():
+    if args.batch4.is_file() and args.batch4_pages.is_dir():
+        batch4 = load_real(args.batch4_pages, args.batch4)
+        sets.append(("real pages, batch 4", batch4, "development"))
+    if args.no_heldout:
+        pass
+    elif args.heldout.is_file() and args.heldout_pages.is_dir():
         held = load_real(args.heldout_pages, args.heldout)
         sets.append(("held-out real pages", held, "never used to develop the cleaner"))
     else:

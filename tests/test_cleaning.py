@@ -923,7 +923,7 @@ def test_two_capitalised_names_before_a_dash_name_no_outlet() -> None:
         # a bar instead of a dash; an outlet's initials after the place name nobody
         ("LOMBOK TENGAH | ", None, "LOMBOK TENGAH"),
         ("MEDAN BARU-M24 | ", None, "MEDAN BARU"),
-        ("BUNTOK, MK - ", None, "BUNTOK"),
+        ("BUNTOK, QX - ", None, "BUNTOK"),
         # a name with a press word, a double bar and a place on a line of their own
         ("Warta Humas Daerah || Balikpapan\n", "Warta Humas Daerah", "Balikpapan"),
         # a long host printed whole
