@@ -194,18 +194,20 @@ class _TermIds:
         """Columns for the terms a chunk numbered first (new ones appended in
         the chunk's order of first occurrence): the chunk's numbering's
         column -> column."""
-        vocabulary, terms, hashes = self.vocabulary, self.terms, self.hashes
+        vocabulary, terms = self.vocabulary, self.terms
         remap = self._remaps.setdefault(chunk.numbering, array("i"))
         if len(remap) != chunk.first_column:
             raise RuntimeError("analysis chunks merged out of order")
-        new_hashes = chunk.term_hashes.tolist()
-        for term, h in zip(chunk.terms, new_hashes, strict=True):
-            col = vocabulary.get(term)
-            if col is None:
-                col = vocabulary[term] = len(terms)
-                terms.append(term)
-                hashes.append(h)
-            remap.append(col)
+        # A chunk's terms are distinct (each numbered once in its numbering),
+        # so the new ones take the next columns in the chunk's order.
+        found = list(map(vocabulary.get, chunk.terms))
+        new = [i for i, col in enumerate(found) if col is None]
+        if new:
+            new_terms = [chunk.terms[i] for i in new]
+            vocabulary.update(zip(new_terms, range(len(terms), len(terms) + len(new))))
+            terms.extend(new_terms)
+            self.hashes.frombytes(chunk.term_hashes[new].tobytes())
+        remap.extend(map(vocabulary.__getitem__, chunk.terms))
         self.surface.update(chunk.words)
         self.analyzer.learn(chunk.words, chunk.word_terms)
         return np.array(remap, dtype=np.int32)
