@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
+from itertools import compress
 from importlib import metadata
 from pathlib import Path
 from typing import Literal
@@ -168,22 +169,18 @@ def apply_aliases(tokens: list[str]) -> list[str]:
     if starts.isdisjoint(tokens):
         return tokens
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i] not in starts:
-            out.append(tokens[i])
-            i += 1
-            continue
-        for n in range(min(MAX_ALIAS_WORDS, len(tokens) - i), 0, -1):
-            key = " ".join(tokens[i : i + n])
-            canonical = ALIASES.get(key)
+    copied = 0  # tokens[:copied] are in ``out`` or replaced
+    for at in compress(range(len(tokens)), map(starts.__contains__, tokens)):
+        if at < copied:
+            continue  # inside an alias already replaced
+        for n in range(min(MAX_ALIAS_WORDS, len(tokens) - at), 0, -1):
+            canonical = ALIASES.get(" ".join(tokens[at : at + n]))
             if canonical is not None:
+                out.extend(tokens[copied:at])
                 out.extend(canonical.split())
-                i += n
+                copied = at + n
                 break
-        else:
-            out.append(tokens[i])
-            i += 1
+    out.extend(tokens[copied:])
     return out
 
 
