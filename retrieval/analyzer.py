@@ -15,8 +15,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
-from itertools import compress
 from importlib import metadata
+from itertools import compress
 from pathlib import Path
 from typing import Literal
 

@@ -204,7 +204,7 @@ class _TermIds:
         new = [i for i, col in enumerate(found) if col is None]
         if new:
             new_terms = [chunk.terms[i] for i in new]
-            vocabulary.update(zip(new_terms, range(len(terms), len(terms) + len(new))))
+            vocabulary.update(zip(new_terms, range(len(terms), len(terms) + len(new)), strict=True))
             terms.extend(new_terms)
             self.hashes.frombytes(chunk.term_hashes[new].tobytes())
         remap.extend(map(vocabulary.__getitem__, chunk.terms))
