@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
-from itertools import compress
 from pathlib import Path
 from typing import Literal
 
@@ -179,18 +178,22 @@ def apply_aliases(tokens: list[str]) -> list[str]:
     if starts.isdisjoint(tokens):
         return tokens
     out: list[str] = []
-    copied = 0  # tokens[:copied] are in ``out`` or replaced
-    for at in compress(range(len(tokens)), map(starts.__contains__, tokens)):
-        if at < copied:
-            continue  # inside an alias already replaced
-        for n in range(min(MAX_ALIAS_WORDS, len(tokens) - at), 0, -1):
-            canonical = ALIASES.get(" ".join(tokens[at : at + n]))
+    i = 0
+    while i < len(tokens):
+        if tokens[i] not in starts:
+            out.append(tokens[i])
+            i += 1
+            continue
+        for n in range(min(MAX_ALIAS_WORDS, len(tokens) - i), 0, -1):
+            key = " ".join(tokens[i : i + n])
+            canonical = ALIASES.get(key)
             if canonical is not None:
-                out.extend(tokens[copied:at])
                 out.extend(canonical.split())
-                copied = at + n
+                i += n
                 break
-    out.extend(tokens[copied:])
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 

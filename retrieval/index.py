@@ -194,20 +194,18 @@ class _TermIds:
         """Columns for the terms a chunk numbered first (new ones appended in
         the chunk's order of first occurrence): the chunk's numbering's
         column -> column."""
-        vocabulary, terms = self.vocabulary, self.terms
+        vocabulary, terms, hashes = self.vocabulary, self.terms, self.hashes
         remap = self._remaps.setdefault(chunk.numbering, array("i"))
         if len(remap) != chunk.first_column:
             raise RuntimeError("analysis chunks merged out of order")
-        # A chunk's terms are distinct (each numbered once in its numbering),
-        # so the new ones take the next columns in the chunk's order.
-        found = list(map(vocabulary.get, chunk.terms))
-        new = [i for i, col in enumerate(found) if col is None]
-        if new:
-            new_terms = [chunk.terms[i] for i in new]
-            vocabulary.update(zip(new_terms, range(len(terms), len(terms) + len(new)), strict=True))
-            terms.extend(new_terms)
-            self.hashes.frombytes(chunk.term_hashes[new].tobytes())
-        remap.extend(map(vocabulary.__getitem__, chunk.terms))
+        new_hashes = chunk.term_hashes.tolist()
+        for term, h in zip(chunk.terms, new_hashes, strict=True):
+            col = vocabulary.get(term)
+            if col is None:
+                col = vocabulary[term] = len(terms)
+                terms.append(term)
+                hashes.append(h)
+            remap.append(col)
         self.surface.update(chunk.words)
         self.analyzer.learn(chunk.words, chunk.word_terms)
         return np.array(remap, dtype=np.int32)
