@@ -33,7 +33,7 @@ from retrieval import duplicates as dup
 from retrieval.analyzer import Analyzer, AnalyzerSettings, apply_aliases
 from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
-from retrieval.ingest.dedupe import sampled_keys
+from retrieval.ingest.dedupe import SAMPLE, shingle_keys
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
 from retrieval.text import normalize, words
@@ -319,14 +319,14 @@ def _analyse_chunk(
     aliases = token_terms.analyzer.settings.aliases
     flat: list[str] = []
     lengths = array("q")
-    key_rows = array("i")
-    key_list = array("I")
-    for row, text in enumerate(texts):
+    key_list = array("I")  # every shingle's key, sampled below for the whole run
+    key_counts = array("q")
+    for text in texts:
         tokens = list(words(normalize(text)))  # = Analyzer.tokens, before aliases
         if with_keys:
-            found = sampled_keys(tokens)
-            key_list.extend(found)
-            key_rows.extend([row] * len(found))
+            before = len(key_list)
+            key_list.extend(shingle_keys(tokens))
+            key_counts.append(len(key_list) - before)
         if aliases:
             tokens = apply_aliases(tokens)
         flat.extend(tokens)
@@ -348,6 +348,12 @@ def _analyse_chunk(
     paras, shingles = dup.shingle_hashes(hashes, len_np)
     _, sk_rows, sk_hashes = dup.sketch(paras, shingles, n)
     new_words = token_terms.take_new_words()
+    all_keys = np.frombuffer(key_list, dtype=np.uint32) if key_list else np.zeros(0, np.uint32)
+    sampled = all_keys % SAMPLE == 0  # = dedupe.sampled_keys, paragraph by paragraph
+    key_rows = np.repeat(
+        np.arange(len(key_counts), dtype=np.int32),
+        np.frombuffer(key_counts, dtype=np.int64) if key_counts else np.zeros(0, np.int64),
+    )
     return _Chunk(
         numbering=token_terms.numbering,
         first_column=first_column,
@@ -360,8 +366,8 @@ def _analyse_chunk(
         counts=counts.astype(np.int32),
         sketch_rows=sk_rows,
         sketch_hashes=sk_hashes,
-        key_rows=np.frombuffer(key_rows, dtype=np.int32).copy(),
-        keys=np.frombuffer(key_list, dtype=np.uint32).copy(),
+        key_rows=key_rows[sampled],
+        keys=all_keys[sampled],
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from retrieval.duplicates import SHINGLE
 from retrieval.text import normalize, words
@@ -39,8 +39,14 @@ def fingerprint(paragraphs: Iterable[str]) -> frozenset[int]:
 def sampled_keys(paragraph_words: list[str]) -> list[int]:
     """The sampled hashes of the shingles of one paragraph's normalised words
     (``duplicates.shingles``), repeats included."""
+    return [key for key in shingle_keys(paragraph_words) if key % SAMPLE == 0]
+
+
+def shingle_keys(paragraph_words: list[str]) -> Iterator[int]:
+    """The hash of every shingle of one paragraph's normalised words, in order,
+    before sampling (a key is sampled when ``key % SAMPLE == 0``)."""
     joined = map(" ".join, zip(*(paragraph_words[i:] for i in range(SHINGLE)), strict=False))
-    return [key for key in map(zlib.crc32, map(str.encode, joined)) if key % SAMPLE == 0]
+    return map(zlib.crc32, map(str.encode, joined))
 
 
 class ShingleIndex:
