@@ -33,7 +33,7 @@ from retrieval import duplicates as dup
 from retrieval.analyzer import Analyzer, AnalyzerSettings, apply_aliases
 from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
-from retrieval.ingest.dedupe import SAMPLE, shingle_keys
+from retrieval.ingest.dedupe import SAMPLE, unsampled_keys
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
 from retrieval.text import normalize, words
@@ -325,7 +325,7 @@ def _analyse_chunk(
         tokens = list(words(normalize(text)))  # = Analyzer.tokens, before aliases
         if with_keys:
             before = len(key_list)
-            key_list.extend(shingle_keys(tokens))
+            key_list.extend(unsampled_keys(tokens))
             key_counts.append(len(key_list) - before)
         if aliases:
             tokens = apply_aliases(tokens)

@@ -39,10 +39,10 @@ def fingerprint(paragraphs: Iterable[str]) -> frozenset[int]:
 def sampled_keys(paragraph_words: list[str]) -> list[int]:
     """The sampled hashes of the shingles of one paragraph's normalised words
     (``duplicates.shingles``), repeats included."""
-    return [key for key in shingle_keys(paragraph_words) if key % SAMPLE == 0]
+    return [key for key in unsampled_keys(paragraph_words) if key % SAMPLE == 0]
 
 
-def shingle_keys(paragraph_words: list[str]) -> Iterator[int]:
+def unsampled_keys(paragraph_words: list[str]) -> Iterator[int]:
     """The hash of every shingle of one paragraph's normalised words, in order,
     before sampling (a key is sampled when ``key % SAMPLE == 0``)."""
     joined = map(" ".join, zip(*(paragraph_words[i:] for i in range(SHINGLE)), strict=False))
