@@ -25,6 +25,7 @@ A declined Answer says why (``reason``) and what was not found (``missing``).
 from __future__ import annotations
 
 import math
+import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -408,12 +409,19 @@ def rank(
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
     tie: dict[int, float] = {}  # row -> its value without the TF-IDF part
+    # Candidates alike share one Evidence: its coverage and mass are read once.
+    read: dict[int, tuple[float, float]] = {}
     for (row, tfidf), ev in zip(pool, evs, strict=True):
-        coverage = ev.rank_coverage(plan)
+        parts = read.get(id(ev))
+        if parts is None:
+            mass = 0.0
+            if local is not None:
+                mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
+            parts = read[id(ev)] = (ev.rank_coverage(plan), mass)
+        coverage, mass = parts
         value = coverage + policy.score_weight * tfidf
         base = coverage
         if local is not None:
-            mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
             base = (1 - policy.local_weight) * base + policy.local_weight * mass
         if plan.answer_type and holds_type(index, row, plan, ev):
@@ -464,14 +472,36 @@ def highlight(index: Index, text: str, weights: dict[int, float], row: int | Non
     if len(spans) == 1 or not weights:
         return text[best[0] : best[1]]
     whole = sum(weights.values())
+    memo = _sentence_terms(index)
     for start, end in spans:
-        held = index.term_columns(text[start:end])
+        key = (text, start)
+        held = memo.get(key)
+        if held is None:
+            held = frozenset(index.term_columns(text[start:end]))
+            if len(memo) >= _SENTENCES_REMEMBERED:
+                memo.clear()
+            memo[key] = held
         mass = sum(w for c, w in weights.items() if c in held)
         if mass > best_mass:
             best, best_mass = (start, end), mass
             if mass >= whole:
                 break
     return text[best[0] : best[1]]
+
+
+# Per index, the term columns of sentences highlighted before, by (paragraph
+# text, sentence start): an answer's paragraph is often shown again.
+_SENTENCE_MEMOS: weakref.WeakKeyDictionary[Index, dict[tuple[str, int], frozenset[int]]] = (
+    weakref.WeakKeyDictionary()
+)
+_SENTENCES_REMEMBERED = 20_000
+
+
+def _sentence_terms(index: Index) -> dict[tuple[str, int], frozenset[int]]:
+    memo = _SENTENCE_MEMOS.get(index)
+    if memo is None:
+        memo = _SENTENCE_MEMOS.setdefault(index, {})
+    return memo
 
 
 def _seen_elsewhere(index: Index, corpus: Corpus, row: int) -> tuple[SeenElsewhere, ...]:
