@@ -376,7 +376,15 @@ def holds_type(index: Index, row: int, plan: QueryPlan, ev: Evidence) -> bool:
     question whose every word the lead says, the lead of a dated article
     holds the date (the one its citation shows)."""
     assert plan.answer_type is not None
-    if has_type(index.text(row), plan.answer_type):
+    memo = _remembered(index).types
+    key = (row, plan.answer_type)
+    typed = memo.get(key)
+    if typed is None:
+        typed = has_type(index.text(row), plan.answer_type)
+        if len(memo) >= _Remembered.SIZE:
+            memo.clear()
+        memo[key] = typed
+    if typed:
         return True
     ref = index.refs[row]
     return (
@@ -472,13 +480,13 @@ def highlight(index: Index, text: str, weights: dict[int, float], row: int | Non
     if len(spans) == 1 or not weights:
         return text[best[0] : best[1]]
     whole = sum(weights.values())
-    memo = _sentence_terms(index)
+    memo = _remembered(index).sentences
     for start, end in spans:
         key = (text, start)
         held = memo.get(key)
         if held is None:
             held = frozenset(index.term_columns(text[start:end]))
-            if len(memo) >= _SENTENCES_REMEMBERED:
+            if len(memo) >= _Remembered.SIZE:
                 memo.clear()
             memo[key] = held
         mass = sum(w for c, w in weights.items() if c in held)
@@ -489,19 +497,28 @@ def highlight(index: Index, text: str, weights: dict[int, float], row: int | Non
     return text[best[0] : best[1]]
 
 
-# Per index, the term columns of sentences highlighted before, by (paragraph
-# text, sentence start): an answer's paragraph is often shown again.
-_SENTENCE_MEMOS: weakref.WeakKeyDictionary[Index, dict[tuple[str, int], frozenset[int]]] = (
-    weakref.WeakKeyDictionary()
-)
-_SENTENCES_REMEMBERED = 20_000
+class _Remembered:
+    """What answering reads of an index's paragraphs that many questions read
+    again (their candidates and answers overlap), bounded in size: the term
+    columns of a highlighted sentence, by (paragraph text, sentence start),
+    and whether a paragraph holds an answer type, by (row, type)."""
+
+    __slots__ = ("sentences", "types")
+    SIZE = 20_000
+
+    def __init__(self) -> None:
+        self.sentences: dict[tuple[str, int], frozenset[int]] = {}
+        self.types: dict[tuple[int, str], bool] = {}
 
 
-def _sentence_terms(index: Index) -> dict[tuple[str, int], frozenset[int]]:
-    memo = _SENTENCE_MEMOS.get(index)
-    if memo is None:
-        memo = _SENTENCE_MEMOS.setdefault(index, {})
-    return memo
+_REMEMBERED: weakref.WeakKeyDictionary[Index, _Remembered] = weakref.WeakKeyDictionary()
+
+
+def _remembered(index: Index) -> _Remembered:
+    found = _REMEMBERED.get(index)
+    if found is None:
+        found = _REMEMBERED.setdefault(index, _Remembered())
+    return found
 
 
 def _seen_elsewhere(index: Index, corpus: Corpus, row: int) -> tuple[SeenElsewhere, ...]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Literal
 
 AnswerType = Literal["date", "number", "place", "list"]
@@ -104,9 +103,6 @@ def is_time_word(word: str) -> bool:
     return word.isdigit() or DATE.fullmatch(word) is not None
 
 
-# A paragraph is read for the same type by many questions (the candidates of
-# similar questions overlap): each (text, type) is searched once.
-@lru_cache(maxsize=8192)
 def has_type(text: str, answer_type: AnswerType) -> bool:
     if answer_type == "number":
         text = _DATE_DIGITS.sub(" ", text)
