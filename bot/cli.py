@@ -348,6 +348,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 strict_cache=True,
                 verify_files=True,
                 merge=True,
+                workers=args.workers,
             )
     except CacheWriteError as exc:
         raise CliError(str(exc), code=1) from None
@@ -491,6 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=[common], help="build the index cache")
     p.add_argument("--check", action="store_true", help="validate the corpus; write nothing")
+    p.add_argument(
+        "--workers",
+        type=count(1),
+        default=None,
+        help="processes that clean and analyse (default: the idle cores, for a large corpus)",
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("eval", parents=[common], help="score the retriever on question sets")

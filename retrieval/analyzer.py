@@ -23,7 +23,13 @@ from retrieval import affixes
 from retrieval import text as text_module
 from retrieval.affixes import affix_root
 from retrieval.colloquial import standard_root
-from retrieval.lexicon import ALIASES, CLITICS, MAX_ALIAS_WORDS, QUERY_FUNCTION_WORDS
+from retrieval.lexicon import (
+    ALIASES,
+    CLITICS,
+    KEPT_NAMES,
+    MAX_ALIAS_WORDS,
+    QUERY_FUNCTION_WORDS,
+)
 from retrieval.text import is_reduplication, normalize, strip_clitic, words
 
 # Bump when the analysis code changes in a way the hashed inputs do not show.
@@ -149,8 +155,12 @@ def _stem_table(name: StemmerName) -> tuple[Callable[[str], str], dict[str, str]
             return table[word]
         except KeyError:
             pass
-        # Digits and mixed tokens ("covid19", "2022") are names, not words.
-        result = word if not word.isalpha() and "-" not in word else (stem_word(word) or word)
+        # Digits and mixed tokens ("covid19", "2022") are names, not words;
+        # so are the lexicon's kept names ("kediri", "bali").
+        if word in KEPT_NAMES or (not word.isalpha() and "-" not in word):
+            result = word
+        else:
+            result = stem_word(word) or word
         table[word] = result
         return result
 
@@ -204,6 +214,7 @@ def analysis_version(settings: AnalyzerSettings) -> str:
                 "aliases": sorted(ALIASES.items()),
                 "function_words": sorted(QUERY_FUNCTION_WORDS),
                 "clitics": list(CLITICS),
+                "kept_names": sorted(KEPT_NAMES),
                 "word": text_module._WORD.pattern,
                 "invisible": text_module._INVISIBLE.pattern,
                 "punct": sorted(text_module._PUNCT_FOLD.items()),
@@ -244,7 +255,7 @@ class Analyzer:
             return self._surface[token]
         except KeyError:
             pass
-        result = strip_clitic(token, self._roots.__contains__)
+        result = strip_clitic(token, self._whole)
         self._surface[token] = result
         return result
 
@@ -252,6 +263,10 @@ class Analyzer:
         """Normalised words after aliases and clitic stripping, before stemming."""
         unclitic = self.unclitic
         return [unclitic(t) for t in self.tokens(text)]
+
+    def _whole(self, word: str) -> bool:
+        """Whether a word ending in a clitic's letters is whole ("masalah", "mekkah")."""
+        return word in self._roots or word in KEPT_NAMES
 
     def colloquial_root(self, word: str) -> str | None:
         """The standard root of a colloquial word ("nyalahin" -> "salah")."""

@@ -240,7 +240,7 @@ def save(index: Index, folder: Path, files: Files | None = None) -> Path:
 
         articles = index.corpus.articles
         folders = write_articles(tmp, articles)
-        write_known(tmp, articles)
+        write_known(tmp, articles, index.known_keys)
         write_strings(tmp / "terms", index.terms)
         write_strings(tmp / "surface", index.surface)
         stems = [index.analyzer.stem(w) for w in index.surface]

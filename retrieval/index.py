@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 from array import array
 from bisect import bisect_left
-from collections import ChainMap
+from collections import ChainMap, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,11 +30,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval import duplicates as dup
-from retrieval.analyzer import Analyzer, AnalyzerSettings
+from retrieval.analyzer import Analyzer, AnalyzerSettings, apply_aliases
 from retrieval.columns import Concat, Overlay, SortedUnion, view_ints
 from retrieval.dates import format_date
+from retrieval.ingest.dedupe import sampled_keys
 from retrieval.models import Article, Corpus
 from retrieval.tables import ArticleChain
+from retrieval.text import normalize, words
 from retrieval.workers import OrderedMap, worker_count
 
 FloatArray = npt.NDArray[np.float64]
@@ -170,6 +173,9 @@ class Analysed:
     postings: Postings
     sketch_rows: IntArray  # (row, shingle hash) pairs of the bottom-k sketches
     sketch_hashes: npt.NDArray[np.uint64]
+    # The archive's sampled shingle keys per owner, ``key << 32 | owner``,
+    # ascending and distinct (see ``analyse``).
+    known: npt.NDArray[np.uint64]
 
 
 class _TermIds:
@@ -181,127 +187,194 @@ class _TermIds:
         self.terms = terms
         self.vocabulary = vocabulary
         self.surface: set[str] = set()
+        self.hashes = array("Q")  # dup.term_hash of each column's term
+        self._remaps: dict[str, array[int]] = {}  # per numbering: its column -> column
 
     def merge(self, chunk: _Chunk) -> npt.NDArray[np.int32]:
-        """Columns for a chunk's terms (new ones appended in the chunk's order
-        of first occurrence): the chunk's local column -> column."""
-        vocabulary, terms = self.vocabulary, self.terms
-        found = list(map(vocabulary.get, chunk.terms))
-        for i in [i for i, col in enumerate(found) if col is None]:
-            found[i] = vocabulary[chunk.terms[i]] = len(terms)
-            terms.append(chunk.terms[i])
-        remap = np.array(found, dtype=np.int32)
+        """Columns for the terms a chunk numbered first (new ones appended in
+        the chunk's order of first occurrence): the chunk's numbering's
+        column -> column."""
+        vocabulary, terms, hashes = self.vocabulary, self.terms, self.hashes
+        remap = self._remaps.setdefault(chunk.numbering, array("i"))
+        if len(remap) != chunk.first_column:
+            raise RuntimeError("analysis chunks merged out of order")
+        new_hashes = chunk.term_hashes.tolist()
+        for term, h in zip(chunk.terms, new_hashes, strict=True):
+            col = vocabulary.get(term)
+            if col is None:
+                col = vocabulary[term] = len(terms)
+                terms.append(term)
+                hashes.append(h)
+            remap.append(col)
         self.surface.update(chunk.words)
         self.analyzer.learn(chunk.words, chunk.word_terms)
-        return remap
+        return np.array(remap, dtype=np.int32)
 
 
 @dataclass(slots=True)
 class _Chunk:
-    """A run of paragraphs analysed on its own (in a worker process): local
-    columns number the run's terms in their order of first occurrence."""
+    """A run of paragraphs analysed on its own (in a worker process), in the
+    columns of the process's own numbering (``_TokenTerms``)."""
 
-    terms: list[str]
+    numbering: str  # which numbering the columns are in
+    first_column: int  # the column of ``terms[0]`` in it
+    terms: list[str]  # the terms the run numbered first, in order of first occurrence
+    term_hashes: npt.NDArray[np.uint64]  # dup.term_hash of each
     words: list[str]  # surface words (tokens without their clitic) new to the worker
     word_terms: list[str]  # each word's term
     row_nnz: npt.NDArray[np.int32]  # distinct terms per paragraph
-    cols: npt.NDArray[np.int32]  # local columns, by paragraph, ascending
+    cols: npt.NDArray[np.int32]  # the numbering's columns, by paragraph, ascending
     counts: npt.NDArray[np.int32]  # occurrences of each
     sketch_rows: IntArray  # near-duplicate sketches, over the run's rows
     sketch_hashes: npt.NDArray[np.uint64]
-
-
-_HASHES: dict[str, int] = {}  # term -> dup.term_hash, per process
-
-
-def _term_hashes(terms: list[str]) -> npt.NDArray[np.uint64]:
-    """``dup.term_hash`` of each term (remembered per process)."""
-    if len(_HASHES) > 2_000_000:
-        _HASHES.clear()
-    found = list(map(_HASHES.get, terms))
-    for i in [i for i, h in enumerate(found) if h is None]:
-        found[i] = _HASHES[terms[i]] = dup.term_hash(terms[i])
-    return np.array(found, dtype=np.uint64) if found else np.zeros(0, np.uint64)
+    # The archive's sampled shingle keys (``dedupe.sampled_keys``) of each
+    # row, as (row, key) pairs; empty when not asked for.
+    key_rows: npt.NDArray[np.int32]
+    keys: npt.NDArray[np.uint32]
 
 
 class _TokenTerms:
     """token -> term for one analyzer (a worker's, or the build's): each
     distinct token is analysed once. Words met for the first time are kept
-    for the next chunk to report (so every word reaches the index once)."""
+    for the next chunk to report (so every word reaches the index once).
+    Terms are numbered here too, in order of first occurrence in this
+    process (``numbering``): a chunk reports only the terms it numbered."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.memo: dict[str, str] = {}
+        self.memo: dict[str, str] = {}  # token -> term, for tokens without a column
         self.seen: set[str] = set()
         self.new_words: dict[str, str] = {}  # word -> its term
+        self.numbering = f"{os.getpid()}-{id(self)}"
+        self.columns: dict[str, int] = {}  # token -> column
+        self.term_columns: dict[str, int] = {}  # term -> column
+        self.column_terms: list[str] = []  # column -> term
+        self.hashes = array("Q")  # dup.term_hash per column
+
+    def _analysed(self, token: str) -> str:
+        """A token's term, its word reported when new."""
+        word = self.analyzer.unclitic(token)
+        term = self.analyzer.stem(word)
+        if word not in self.seen:
+            self.seen.add(word)
+            self.new_words[word] = term
+        return term
 
     def terms(self, tokens: list[str]) -> list[str]:
-        """The terms of distinct tokens."""
-        memo = self.memo
-        found = list(map(memo.get, tokens))
-        if None not in found:
-            return found  # type: ignore[return-value]
-        unclitic, stem, seen = self.analyzer.unclitic, self.analyzer.stem, self.seen
-        for i, term in enumerate(found):
+        """The terms of tokens."""
+        columns, names, memo = self.columns, self.column_terms, self.memo
+        found: list[str] = []
+        for token in tokens:
+            col = columns.get(token)
+            if col is not None:
+                found.append(names[col])
+                continue
+            term = memo.get(token)
             if term is None:
-                token = tokens[i]
-                word = unclitic(token)
-                term = found[i] = memo[token] = stem(word)
-                if word not in seen:
-                    seen.add(word)
-                    self.new_words[word] = term
-        return found  # type: ignore[return-value]
+                term = memo[token] = self._analysed(token)
+            found.append(term)
+        return found
+
+    def column_ids(self, tokens: list[str]) -> tuple[IntArray, list[str]]:
+        """The column of each token, and the terms numbered first here, in
+        order of first occurrence."""
+        columns = self.columns
+        ids = np.fromiter(
+            map(columns.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
+        )
+        missing = np.flatnonzero(ids < 0).tolist()
+        if not missing:
+            return ids, []
+        term_columns, names, memo = self.term_columns, self.column_terms, self.memo
+        new_terms: list[str] = []
+        for token in dict.fromkeys(tokens[i] for i in missing):
+            term = memo.pop(token, None) or self._analysed(token)
+            col = term_columns.get(term)
+            if col is None:
+                col = term_columns[term] = len(names)
+                names.append(term)
+                new_terms.append(term)
+            columns[token] = col
+        self.hashes.extend(map(dup.term_hash, new_terms))
+        ids[missing] = list(map(columns.__getitem__, (tokens[i] for i in missing)))
+        return ids, new_terms
 
     def take_new_words(self) -> dict[str, str]:
         new, self.new_words = self.new_words, {}
         return new
 
+    def learn(self, words: Sequence[str], terms: Sequence[str]) -> None:
+        """Words another process analysed (and reported): not stemmed again
+        here, nor reported again."""
+        self.analyzer.learn(words, terms)
+        self.seen.update(words)
 
-def _analyse_chunk(texts: Sequence[str], token_terms: _TokenTerms) -> _Chunk:
+
+def _analyse_chunk(
+    texts: Sequence[str], token_terms: _TokenTerms, with_keys: bool = False
+) -> _Chunk:
     """Terms, their counts per paragraph and the sketches of a run of
-    paragraphs. Per token, only C-level lookups and numpy."""
-    tokens_of = token_terms.analyzer.tokens
+    paragraphs (and with ``with_keys``, the archive's shingle keys of each, from
+    the same words). Per token, only C-level lookups and numpy."""
+    aliases = token_terms.analyzer.settings.aliases
     flat: list[str] = []
     lengths = array("q")
-    for text in texts:
-        tokens = tokens_of(text)
+    key_rows = array("i")
+    key_list = array("I")
+    for row, text in enumerate(texts):
+        tokens = list(words(normalize(text)))  # = Analyzer.tokens, before aliases
+        if with_keys:
+            found = sampled_keys(tokens)
+            key_list.extend(found)
+            key_rows.extend([row] * len(found))
+        if aliases:
+            tokens = apply_aliases(tokens)
         flat.extend(tokens)
         lengths.append(len(tokens))
-    distinct = list(dict.fromkeys(flat))  # in order of first occurrence
-    of_distinct = token_terms.terms(distinct)
-    terms = list(dict.fromkeys(of_distinct))  # local columns: first occurrence
-    term_col = {term: col for col, term in enumerate(terms)}
-    token_col = dict(zip(distinct, map(term_col.__getitem__, of_distinct), strict=True))
-    ids = np.fromiter(map(token_col.__getitem__, flat), dtype=np.int64, count=len(flat))
-    del flat, distinct, of_distinct, token_col
+    first_column = len(token_terms.term_columns)
+    ids, terms = token_terms.column_ids(flat)
+    del flat
     n = len(texts)
     len_np = np.frombuffer(lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
-    width = len(terms) + 1
+    width = len(token_terms.term_columns) + 1
     keys, counts = np.unique(
         np.repeat(np.arange(n, dtype=np.int64), len_np) * width + ids, return_counts=True
     )
     row_nnz = np.bincount(keys // width, minlength=n).astype(np.int32)
     # Near-duplicate sketches from the same term stream.
-    hashes = _term_hashes(terms)[ids] if ids.size else np.zeros(0, np.uint64)
+    all_hashes = np.frombuffer(token_terms.hashes, dtype=np.uint64)
+    hashes = all_hashes[ids] if ids.size else np.zeros(0, np.uint64)
+    del all_hashes  # (a view: the array grows in the next chunk)
     paras, shingles = dup.shingle_hashes(hashes, len_np)
     _, sk_rows, sk_hashes = dup.sketch(paras, shingles, n)
-    words = token_terms.take_new_words()
+    new_words = token_terms.take_new_words()
     return _Chunk(
+        numbering=token_terms.numbering,
+        first_column=first_column,
         terms=terms,
-        words=list(words),
-        word_terms=list(words.values()),
+        term_hashes=np.frombuffer(token_terms.hashes, dtype=np.uint64)[first_column:].copy(),
+        words=list(new_words),
+        word_terms=list(new_words.values()),
         row_nnz=row_nnz,
         cols=(keys % width).astype(np.int32),
         counts=counts.astype(np.int32),
         sketch_rows=sk_rows,
         sketch_hashes=sk_hashes,
+        key_rows=np.frombuffer(key_rows, dtype=np.int32).copy(),
+        keys=np.frombuffer(key_list, dtype=np.uint32).copy(),
     )
 
 
-def _analyse_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> _Chunk:
-    """A worker's task: one run of paragraphs (the analyzer is per process)."""
-    settings, texts = task
-    return _analyse_chunk(texts, _token_terms(settings))
+_Task = tuple[AnalyzerSettings, Sequence[str], bool, list[str], list[str]]
+
+
+def _analyse_task(task: _Task) -> _Chunk:
+    """A worker's task: one run of paragraphs (the analyzer is per process),
+    with words the other workers have analysed lately and their terms."""
+    settings, texts, keys, words, terms = task
+    token_terms = _token_terms(settings)
+    token_terms.learn(words, terms)
+    return _analyse_chunk(texts, token_terms, keys)
 
 
 @cache
@@ -376,57 +449,125 @@ def _csc(parts: list[_Part], columns: int) -> Postings:
     return Postings(indptr, indices, data)
 
 
-def _paragraph_shingles(texts: Sequence[str], analyzer: Analyzer) -> list[bytes]:
+class _TokenHashes:
+    """token -> the hash of its term, for the texts of a build: each distinct
+    token analysed once (by ``token_terms``), its term's hash read from the
+    build's columns."""
+
+    def __init__(self, token_terms: _TokenTerms, term_ids: _TermIds) -> None:
+        self.token_terms = token_terms
+        self.vocabulary = term_ids.vocabulary
+        self.hashes = np.frombuffer(term_ids.hashes, dtype=np.uint64)
+        self.memo: dict[str, int] = {}
+
+    def of(self, tokens: list[str]) -> list[int]:
+        memo = self.memo
+        new = [t for t in dict.fromkeys(tokens) if t not in memo]
+        if new:
+            columns = list(map(self.vocabulary.__getitem__, self.token_terms.terms(new)))
+            memo.update(zip(new, self.hashes[columns].tolist(), strict=True))
+        return list(map(memo.__getitem__, tokens))
+
+
+def _paragraph_shingles(
+    texts: Sequence[str], hashes_of: _TokenHashes
+) -> tuple[npt.NDArray[np.uint64], IntArray]:
     """The distinct shingle hashes of each paragraph's terms (the set
-    ``dup.paragraph_shingles`` gives), in one batch, each as the bytes of an
-    ascending uint64 array: ~0.4 KB a paragraph where a frozenset takes ~4."""
-    terms = [analyzer.document_terms(text) for text in texts]
-    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-    hashes = _term_hashes([t for row in terms for t in row])
-    paras, shingles = dup.shingle_hashes(hashes, lengths)
+    ``dup.paragraph_shingles`` gives), ascending, back to back, and how many
+    each paragraph has."""
+    tokens_of = hashes_of.token_terms.analyzer.tokens
+    flat = array("Q")
+    lengths = array("q")
+    for text in texts:
+        found = hashes_of.of(tokens_of(text))
+        flat.extend(found)
+        lengths.append(len(found))
+    hashes = np.frombuffer(flat, dtype=np.uint64) if flat else np.zeros(0, np.uint64)
+    paras, shingles = dup.shingle_hashes(
+        hashes, np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, np.int64)
+    )
     order = np.lexsort((shingles, paras))
     paras, shingles = paras[order], shingles[order]
     distinct = np.ones(paras.shape[0], dtype=bool)
     distinct[1:] = (paras[1:] != paras[:-1]) | (shingles[1:] != shingles[:-1])
     paras, shingles = paras[distinct], shingles[distinct]
-    bounds = np.searchsorted(paras, np.arange(len(texts) + 1)).tolist()
-    raw = shingles.astype(np.uint64).tobytes()
-    return [raw[8 * a : 8 * b] for a, b in itertools.pairwise(bounds)]
+    return shingles, np.bincount(paras, minlength=len(texts)).astype(np.int64)
 
 
-def _shingles_task(task: tuple[AnalyzerSettings, Sequence[str]]) -> list[bytes]:
-    settings, texts = task
-    return _paragraph_shingles(texts, _token_terms(settings).analyzer)
+def _gather(starts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:
+    """For runs ``[starts[i], starts[i] + sizes[i])``: every position, and the
+    run (i) of each."""
+    run = np.repeat(np.arange(sizes.shape[0], dtype=np.int64), sizes)
+    firsts = np.cumsum(sizes) - sizes
+    return np.arange(run.shape[0], dtype=np.int64) - firsts[run] + starts[run], run
 
 
-def _shingle_sets(
+PAIRS_AT_ONCE = 10_000  # bounds the arrays of one step (~10 MB each)
+
+
+def _near_duplicates(
     pairs: set[tuple[int, int]],
-    groups: list[int],
+    groups: npt.NDArray[np.int32],
     texts: Sequence[str],
-    analyzer: Analyzer,
-    workers: int,
-) -> Callable[[int], frozenset[int]]:
-    """The shingle set of a row, as ``dup.confirm`` compares them: computed
-    (by ``workers`` processes) for the rows in candidate pairs of different
-    articles, kept compact, made a set when asked for."""
-    rows = sorted({row for a, b in pairs if groups[a] != groups[b] for row in (a, b)})
-    runs = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
-    if workers > 1 and len(rows) >= CHUNK:
-        tasks = ((analyzer.settings, [texts[r] for r in run]) for run in runs)
-        found = OrderedMap(_shingles_task, tasks, workers)
-    else:
-        found = OrderedMap(
-            lambda run: _paragraph_shingles([texts[r] for r in run], analyzer), runs, 1
-        )
-    compact: dict[int, bytes] = {}
-    with found:
-        for run, sets in zip(runs, found, strict=True):
-            compact.update(zip(run, sets, strict=True))
-
-    def shingle_set(row: int) -> frozenset[int]:
-        return frozenset(np.frombuffer(compact[row], dtype=np.uint64).tolist())
-
-    return shingle_set
+    hashes_of: _TokenHashes,
+    min_containment: float = dup.MIN_CONTAINMENT,
+) -> dict[int, list[int]]:
+    """What ``dup.confirm`` finds for candidate ``pairs`` (rows of different
+    ``groups`` sharing most of the shorter one's shingles), with the
+    intersections counted by numpy over compact shingle arrays."""
+    if not pairs:
+        return {}
+    pa = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    pb = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    keep = groups[pa] != groups[pb]
+    pa, pb = pa[keep], pb[keep]
+    rows = np.unique(np.concatenate((pa, pb)))
+    flats: list[npt.NDArray[np.uint64]] = []
+    counts: list[IntArray] = []
+    for start in range(0, rows.shape[0], CHUNK):
+        run = rows[start : start + CHUNK].tolist()
+        flat, sizes = _paragraph_shingles([texts[r] for r in run], hashes_of)
+        flats.append(flat)
+        counts.append(sizes)
+    sizes = np.concatenate(counts)
+    offsets = np.cumsum(sizes) - sizes
+    flat = np.concatenate(flats)
+    del flats
+    # Per pair, each of a's shingles is looked for among b's (ascending) by a
+    # (pair, high 32 bits) key, then the whole hash compared (ties go on).
+    ia, ib = np.searchsorted(rows, pa), np.searchsorted(rows, pb)
+    smaller = np.minimum(sizes[ia], sizes[ib])
+    judged = np.flatnonzero(smaller >= dup.MIN_SHINGLES)
+    shared = np.zeros(pa.shape[0], dtype=np.int64)
+    for lo in range(0, judged.shape[0], PAIRS_AT_ONCE):
+        batch = judged[lo : lo + PAIRS_AT_ONCE]
+        at_a, pair_a = _gather(offsets[ia[batch]], sizes[ia[batch]])
+        at_b, pair_b = _gather(offsets[ib[batch]], sizes[ib[batch]])
+        hash_a, hash_b = flat[at_a], flat[at_b]
+        key_a = (pair_a << 32) | (hash_a >> np.uint64(32)).astype(np.int64)
+        key_b = (pair_b << 32) | (hash_b >> np.uint64(32)).astype(np.int64)  # ascending
+        found = np.searchsorted(key_b, key_a)
+        hit = np.zeros(key_a.shape[0], dtype=bool)
+        todo = np.arange(key_a.shape[0])
+        while todo.shape[0]:
+            at = found[todo]
+            inside = at < key_b.shape[0]
+            todo, at = todo[inside], at[inside]
+            same_key = key_b[at] == key_a[todo]
+            todo, at = todo[same_key], at[same_key]
+            equal = hash_b[at] == hash_a[todo]
+            hit[todo[equal]] = True
+            todo = todo[~equal]
+            found[todo] += 1
+        shared[batch] = np.bincount(pair_a[hit], minlength=batch.shape[0])
+    same = np.zeros(pa.shape[0], dtype=bool)
+    same[judged] = shared[judged] / smaller[judged] >= min_containment
+    order = np.lexsort((pb[same], pa[same]))
+    result: dict[int, list[int]] = defaultdict(list)
+    for a, b in zip(pa[same][order].tolist(), pb[same][order].tolist(), strict=True):
+        result[a].append(b)
+        result[b].append(a)
+    return {row: sorted(others) for row, others in result.items()}
 
 
 def analyse(
@@ -436,29 +577,51 @@ def analyse(
     first_row: int = 0,
     progress: Progress | None = None,
     workers: int = 1,
+    key_owners: npt.NDArray[np.int32] | None = None,
+    here: _TokenTerms | None = None,
 ) -> Analysed:
     """Postings (over local rows 0..len(texts)) and sketches (over global rows
     from ``first_row``) of a run of paragraphs. Terms get columns in
     ``term_ids`` in their order of first occurrence. Runs of ``CHUNK``
     paragraphs are analysed by ``workers`` processes and merged in order, so
-    the result does not depend on their number."""
+    the result does not depend on their number. With ``key_owners`` (the
+    owner of each text: its article), the archive's shingle keys of each
+    owner's texts are worked out too, from the same words (``known``).
+    ``here``: the token memo of this process's analysis (with one worker)."""
     total = len(texts)
+    keys = key_owners is not None
+    known: list[npt.NDArray[np.uint64]] = []
     runs = [texts[start : start + CHUNK] for start in range(0, total, CHUNK)]
     parts: list[_Part] = []
     sk_rows: list[IntArray] = []
     sk_hashes: list[npt.NDArray[np.uint64]] = []
     done = 0
     if workers > 1:
-        chunks = OrderedMap(_analyse_task, ((settings.analyzer, run) for run in runs), workers)
+        # Each task takes the words of the last results merged, so that a
+        # worker seldom stems a word another one has stemmed already.
+        recent: deque[tuple[list[str], list[str]]] = deque(maxlen=workers)
+
+        def tasks() -> Iterator[_Task]:
+            for run in runs:
+                words = [w for ws, _ in recent for w in ws]
+                terms = [t for _, ts in recent for t in ts]
+                yield settings.analyzer, run, keys, words, terms
+
+        chunks = OrderedMap(_analyse_task, tasks(), workers)
     else:  # here, with this analyzer (an index's saved stems included)
-        here = _TokenTerms(term_ids.analyzer)
-        chunks = OrderedMap(lambda run: _analyse_chunk(run, here), runs, 1)
+        memo = here if here is not None else _TokenTerms(term_ids.analyzer)
+        chunks = OrderedMap(lambda run: _analyse_chunk(run, memo, keys), runs, 1)
     with chunks:
         for chunk in chunks:
+            if workers > 1:
+                recent.append((chunk.words, chunk.word_terms))
             remap = term_ids.merge(chunk)
             parts.append(_part(chunk, remap, done, settings))
             sk_rows.append(chunk.sketch_rows + (first_row + done))
             sk_hashes.append(chunk.sketch_hashes)
+            if key_owners is not None:
+                owners = key_owners[chunk.key_rows + done].astype(np.uint64)
+                known.append(_distinct((chunk.keys.astype(np.uint64) << np.uint64(32)) | owners))
             done += chunk.row_nnz.shape[0]
             del chunk
             if progress is not None:
@@ -468,7 +631,26 @@ def analyse(
         postings,
         np.concatenate(sk_rows) if sk_rows else np.zeros(0, np.int64),
         np.concatenate(sk_hashes) if sk_hashes else np.zeros(0, np.uint64),
+        _distinct_of(known),
     )
+
+
+def _distinct(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The distinct values, ascending (np.unique, by a sort)."""
+    values = np.sort(values)
+    keep = np.ones(values.shape[0], dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def _distinct_of(runs: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.uint64]:
+    """``_distinct`` of runs put together (emptied as they are)."""
+    values = np.concatenate(runs) if runs else np.zeros(0, np.uint64)
+    runs.clear()
+    values.sort()
+    keep = np.ones(values.shape[0], dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +744,8 @@ class Index:
         self._acc = np.zeros(n, dtype=np.float64)
         self._seen = np.zeros(n, dtype=bool)
         self._lock = threading.Lock()
+        # A build's archive shingle keys (``Analysed.known``), for the cache.
+        self.known_keys: npt.NDArray[np.uint64] | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -916,14 +1100,16 @@ class Index:
         terms: list[str] = []
         term_ids = _TermIds(analyzer, terms, {})
         n_workers = worker_count(len(texts), workers, PARALLEL_PARAGRAPHS)
-        analysed = analyse(texts, settings, term_ids, 0, progress, n_workers)
+        token_terms = _TokenTerms(analyzer)
+        analysed = analyse(
+            texts, settings, term_ids, 0, progress, n_workers, key_owners=arts, here=token_terms
+        )
         refs = Refs(arts, nums)
         pairs = dup.candidate_pairs(analysed.sketch_rows, analysed.sketch_hashes)
         sk_rows, sk_hashes = dup.sort_sketches(analysed.sketch_rows, analysed.sketch_hashes)
-        groups = refs.article.tolist()
-        shingle_set = _shingle_sets(pairs, groups, texts, analyzer, n_workers)
-        duplicates = dup.confirm(pairs, groups.__getitem__, shingle_set)
-        return cls(
+        hashes_of = _TokenHashes(token_terms, term_ids)
+        duplicates = _near_duplicates(pairs, refs.article, texts, hashes_of)
+        index = cls(
             corpus=corpus,
             settings=settings,
             fingerprint=fingerprint,
@@ -936,10 +1122,13 @@ class Index:
             sketch_rows=sk_rows,
             sketch_hashes=sk_hashes,
             article_context=[
-                frozenset(analyzer.document_terms(article_context_text(a))) for a in corpus.articles
+                frozenset(token_terms.terms(analyzer.tokens(article_context_text(a))))
+                for a in corpus.articles
             ],
             analyzer=analyzer,
         )
+        index.known_keys = analysed.known
+        return index
 
     def extend(self, articles: Sequence[Article], *, fingerprint: str = "") -> Index:
         """This index plus ``articles`` appended, as a delta segment: costs

@@ -35,22 +35,33 @@ KEYS = "shingle_keys.npy"
 OWNERS = "shingle_articles.npy"
 
 
-def write_known(folder: Path, articles: Sequence[Article]) -> None:
-    """Save the look-ups of ``articles`` (in corpus order) into ``folder``."""
+def write_known(
+    folder: Path, articles: Sequence[Article], known: npt.NDArray[np.uint64] | None = None
+) -> None:
+    """Save the look-ups of ``articles`` (in corpus order) into ``folder``.
+    ``known``: their shingle keys if already worked out (a build's, ascending
+    ``key << 32 | article``)."""
     write_strings(
         folder / URLS, (canonical_url(a.source.url) if a.source.url else "" for a in articles)
     )
     write_strings(folder / HASHES, (_text_hash(a.paragraphs) for a in articles))
+    if known is None:
+        known = shingle_keys(articles)
+    np.save(folder / KEYS, (known >> np.uint64(32)).astype(np.uint32), allow_pickle=False)
+    np.save(folder / OWNERS, (known & np.uint64(0xFFFFFFFF)).astype(np.int32), allow_pickle=False)
+
+
+def shingle_keys(articles: Sequence[Article]) -> npt.NDArray[np.uint64]:
+    """Every article's ``dedupe.fingerprint`` as ``key << 32 | article``,
+    ascending (by key, then article)."""
     keys: list[int] = []
     owners: list[int] = []
     for i, a in enumerate(articles):
         found = dedupe.fingerprint(a.paragraphs)
         keys.extend(found)
         owners.extend([i] * len(found))
-    key_arr = np.array(keys, dtype=np.uint32)
-    order = np.argsort(key_arr, kind="stable")
-    np.save(folder / KEYS, key_arr[order], allow_pickle=False)
-    np.save(folder / OWNERS, np.array(owners, dtype=np.int32)[order], allow_pickle=False)
+    combined = (np.array(keys, dtype=np.uint64) << np.uint64(32)) | np.array(owners, np.uint64)
+    return np.sort(combined)
 
 
 class _Saved:

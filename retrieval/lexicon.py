@@ -99,6 +99,9 @@ TRANSLITERATIONS: Final = tuple(
     (str(a), str(b)) for a, b in _DATA.get("transliteration", {}).get("pairs", ())
 )
 
+# Names kept whole: never stemmed, never cut at a clitic ("kediri" stays, not "diri").
+KEPT_NAMES: Final = frozenset(_DATA.get("kept", {}).get("names", "").split())
+
 # Sentence-final and clause particles written attached to a word ("itukah",
 # "meskipun") and the possessive/object clitic "-nya".
 CLITICS: Final = tuple(_DATA["query"]["clitics"])

@@ -62,6 +62,7 @@ class Retriever:
         strict_cache: bool = False,
         verify_files: bool = False,
         merge: bool = False,
+        workers: int | None = None,
     ) -> Retriever:
         """Load the corpus in ``seeds_dir`` (and ``archive_dir``) and its index,
         from a fresh cache in ``cache_dir`` when there is one (reading no
@@ -72,7 +73,8 @@ class Retriever:
         checks every file instead (see ``files_changed`` for a later check).
         Archive articles added since the cache was built are indexed alone,
         as a delta segment saved beside it; ``merge`` rebuilds one main index
-        instead (``tanyaberita index``).
+        instead (``tanyaberita index``). A rebuild cleans and analyses with
+        ``workers`` processes (default: the idle cores, for a large corpus).
 
         English questions are understood when the FreeDict English-Indonesian
         dictionary is found at ``english_dict`` (optional; None disables).
@@ -94,6 +96,7 @@ class Retriever:
             strict_cache=strict_cache,
             verify_files=verify_files,
             merge=merge,
+            workers=workers,
         )
         retriever = cls(index, policy, english)
         retriever._source = (seeds_dir, archive_dir, settings)
@@ -221,6 +224,7 @@ def load_index(
     strict_cache: bool = False,
     verify_files: bool = False,
     merge: bool = False,
+    workers: int | None = None,
 ) -> Index:
     """The index of a corpus folder (its corpus is ``index.corpus``): loaded
     from a fresh cache; else, when the archive only gained articles since the
@@ -258,8 +262,10 @@ def load_index(
             if _save(folder, extended, strict_cache, delta=True):
                 _remember(folder, stamp, fingerprint, strict_cache)
             return extended
-    corpus = load_corpus(seeds_dir, archive_dir, progress)
-    index = Index.build(corpus, settings, fingerprint=fingerprint, progress=progress)
+    corpus = load_corpus(seeds_dir, archive_dir, progress, workers=workers)
+    index = Index.build(
+        corpus, settings, fingerprint=fingerprint, progress=progress, workers=workers
+    )
     if _save(folder, index, strict_cache, files=files):
         _remember(folder, stamp, fingerprint, strict_cache)
     return index

@@ -53,21 +53,55 @@ _IDLE_FOR = 900.0  # seconds; a build's later stages see its own workers' load
 
 
 def idle_cores() -> int:
-    """Cores not already busy (by the 1-minute load average): a worker on a
-    fully busy core only adds its overhead to the build, one on a partly idle
-    core still helps (the average counts this process's own start-up). Kept
-    for a quarter of an hour, so a build's analysis is not judged by the load
-    of its own reading."""
+    """Cores not already busy: a worker on a fully busy core only adds its
+    overhead to the build, one on a partly idle core still helps. Judged by
+    what the machine does right now (``_busy_cores``), else by the 1-minute
+    load average, which lags: a build started just after another heavy job
+    would count that job's minute as busy. Kept for a quarter of an hour, so a
+    build's analysis is not judged by the load of its own reading."""
     now = time.monotonic()
     if _IDLE and now - _IDLE[0][0] < _IDLE_FOR:
         return _IDLE[0][1]
     cores = available_cores()
-    try:
-        idle = max(1, min(cores, math.ceil(cores - os.getloadavg()[0])))
-    except OSError:  # no load average on this platform
-        idle = cores
+    busy = _busy_cores()
+    if busy is None:
+        try:
+            busy = os.getloadavg()[0]
+        except OSError:  # no load average on this platform
+            busy = 0.0
+    idle = max(1, min(cores, math.ceil(cores - busy)))
     _IDLE[:] = [(now, idle)]
     return idle
+
+
+_PROC_STAT = "/proc/stat"
+_SAMPLE_S = 0.3
+
+
+def _busy_cores() -> float | None:
+    """How many cores were busy over the last ``_SAMPLE_S`` seconds (Linux's
+    /proc/stat: every state but idle and I/O wait counts, niced work too);
+    None where there is no /proc/stat."""
+    try:
+        before = _cpu_ticks()
+        time.sleep(_SAMPLE_S)
+        after = _cpu_ticks()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = sum(after) - sum(before)
+    if total <= 0:
+        return None
+    idle = (after[3] + after[4]) - (before[3] + before[4])
+    return (os.cpu_count() or 1) * (total - idle) / total
+
+
+def _cpu_ticks() -> list[int]:
+    """The machine's CPU ticks by state (user, nice, system, idle, iowait, ...)."""
+    with open(_PROC_STAT, encoding="ascii") as stat:
+        fields = stat.readline().split()
+    if fields[0] != "cpu":
+        raise ValueError("no cpu line")
+    return [int(f) for f in fields[1:]]
 
 
 def worker_count(items: int, workers: int | None, worth_it: int) -> int:

@@ -1,21 +1,12 @@
-"""Rules from the fourth batch of real pages, on invented pages (run everywhere), and the
-batch itself (only where the gathered pages are: they are other people's text, not in git)."""
+"""Rules from the fourth batch of real pages, on invented pages (run everywhere); the batch
+itself is scored in test_score_cleaning.py where the gathered pages are."""
 
 from __future__ import annotations
-
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from retrieval.cleaning import clean_article, parse_dateline, strip_trailing_credit
 from retrieval.metadata import stated_metadata
-
-ROOT = Path(__file__).resolve().parent.parent
-BATCH4 = ROOT / "tests" / "data" / "real_pages_batch4.json"
-BATCH4_PAGES = Path("/work/real-pages/batch4")
 
 TITLE = "Warga Desa Sukamaju Perbaiki Jembatan Gantung Secara Swadaya"
 P1 = "Warga Desa Sukamaju memperbaiki jembatan gantung yang rusak diterjang banjir pekan lalu."
@@ -80,36 +71,6 @@ def test_an_app_prompt_is_neither_title_nor_paragraph() -> None:
     assert cleaned.title == TITLE
     assert cleaned.paragraphs == (P1, P2)
     assert prompt in cleaned.dropped
-
-
-# --- the gathered batch (skipped where the pages are absent) -------------------------
-
-
-@pytest.fixture(scope="module")
-def score_script() -> ModuleType:
-    path = ROOT / "scripts" / "score_cleaning.py"
-    spec = importlib.util.spec_from_file_location("score_cleaning_batch4", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["score_cleaning_batch4"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.skipif(
-    not BATCH4_PAGES.is_dir(), reason=f"{BATCH4_PAGES} absent (gathered pages are not in git)"
-)
-def test_batch4_titles_and_bodies(score_script: ModuleType) -> None:
-    pages = score_script.load_real(BATCH4_PAGES, BATCH4)
-    assert pages, "no batch-4 page found"
-    tally = score_script.score(pages, with_url=False)
-    lost = [f for f in tally.failures if "body lost" in f or ": title " in f]
-    assert not lost, lost
-    assert tally.furniture[0] >= 0.9 * tally.furniture[1]
-    for page in pages:  # the stated metadata never invents a date the page does not print
-        if page.published is None:
-            meta = stated_metadata(clean_article(page.text))
-            assert meta.published is None, page.id
 
 
 @pytest.mark.parametrize(

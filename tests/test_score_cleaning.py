@@ -10,6 +10,9 @@ from types import ModuleType
 
 import pytest
 
+from retrieval.cleaning import clean_article
+from retrieval.metadata import stated_metadata
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "score_cleaning.py"
 
 BODY = [
@@ -113,3 +116,23 @@ def test_a_kept_furniture_line_is_reported(script: ModuleType) -> None:
     tally = script.score([page], with_url=False)
     assert tally.furniture == [0, 1]
     assert any("furniture kept" in f for f in tally.failures)
+
+
+BATCH4 = Path(__file__).resolve().parent / "data" / "real_pages_batch4.json"
+BATCH4_PAGES = Path("/work/real-pages/batch4")
+
+
+@pytest.mark.skipif(
+    not BATCH4_PAGES.is_dir(), reason=f"{BATCH4_PAGES} absent (gathered pages are not in git)"
+)
+def test_batch4_titles_and_bodies(script: ModuleType) -> None:
+    pages = script.load_real(BATCH4_PAGES, BATCH4)
+    assert pages, "no batch-4 page found"
+    tally = script.score(pages, with_url=False)
+    lost = [f for f in tally.failures if "body lost" in f or ": title " in f]
+    assert not lost, lost
+    assert tally.furniture[0] >= 0.9 * tally.furniture[1]
+    for page in pages:  # the stated metadata never invents a date the page does not print
+        if page.published is None:
+            meta = stated_metadata(clean_article(page.text))
+            assert meta.published is None, page.id

@@ -15,7 +15,8 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from retrieval.duplicates import shingles
+from retrieval.duplicates import SHINGLE
+from retrieval.text import normalize, words
 
 # Near-identical: most of the new text occurs in one existing article. Measured
 # on idnews-2025: a syndicated copy with a new intro or ending scores 0.8+, a
@@ -31,11 +32,15 @@ def fingerprint(paragraphs: Iterable[str]) -> frozenset[int]:
     """The sampled shingle hashes of an article's paragraphs."""
     keys: set[int] = set()
     for paragraph in paragraphs:
-        for sh in shingles(paragraph):
-            key = zlib.crc32(" ".join(sh).encode())
-            if key % SAMPLE == 0:
-                keys.add(key)
+        keys.update(sampled_keys(list(words(normalize(paragraph)))))
     return frozenset(keys)
+
+
+def sampled_keys(paragraph_words: list[str]) -> list[int]:
+    """The sampled hashes of the shingles of one paragraph's normalised words
+    (``duplicates.shingles``), repeats included."""
+    joined = map(" ".join, zip(*(paragraph_words[i:] for i in range(SHINGLE)), strict=False))
+    return [key for key in map(zlib.crc32, map(str.encode, joined)) if key % SAMPLE == 0]
 
 
 class ShingleIndex:
