@@ -25,8 +25,9 @@ A declined Answer says why (``reason``) and what was not found (``missing``).
 from __future__ import annotations
 
 import math
+import weakref
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
@@ -171,95 +172,169 @@ def evidence(
     its article (other paragraphs, title, outlet, date), or nowhere."""
     if postings is None:
         postings = index.local_postings((c for g in plan.groups for c in g.columns), (row,))
-    article = index.refs.article.item(row)
-    lo, hi = index.article_rows(article)
-    covered = content_covered = content_total = 0.0
-    missing_names: list[str] = []
-    missing: list[str] = []
-    shares: list[float] = []
-    rank_shares: list[float] = []
-    name_units: set[int] = set()
-    # Units with a word in the paragraph other than an ordinary word typed as
-    # part of a name ("Angkatan Laut", "Tembok Besar"): distinct names, which
-    # together are evidence in their own right.
-    telling_units: set[int] = set()
-    names: list[tuple[int, str, bool, bool, bool]] = []
-    titles: set[str] = {g.word for g in plan.groups if g.title}
-    focus_here = plan.focus is None
-    for group in plan.groups:
-        here = in_lead = in_article = False
-        for col in group.columns:
-            rows = postings[col]
+    return Grounds(index, plan, policy, cut, postings).evidence(row)
+
+
+class Grounds:
+    """``evidence`` for the candidates of one question. A paragraph's
+    evidence depends on its row only through its article and which groups
+    the paragraph itself holds: where each group is in an article is read
+    once per article, and candidates alike in both share one Evidence."""
+
+    __slots__ = (
+        "_articles",
+        "_columns",
+        "_cut",
+        "_index",
+        "_memo",
+        "_plan",
+        "_policy",
+        "_postings",
+        "_titles",
+    )
+
+    def __init__(
+        self,
+        index: Index,
+        plan: QueryPlan,
+        policy: AnswerPolicy,
+        cut: float,
+        postings: Mapping[int, Sequence[int]],
+    ) -> None:
+        self._index = index
+        self._plan = plan
+        self._policy = policy
+        self._cut = cut
+        self._postings = postings
+        self._columns = [[postings[c] for c in g.columns] for g in plan.groups]
+        self._titles: set[str] = {g.word for g in plan.groups if g.title}
+        # article -> per group (in its lead or context, in the article at all).
+        self._articles: dict[int, list[tuple[bool, bool]]] = {}
+        self._memo: dict[tuple[int, tuple[bool, ...]], Evidence] = {}
+
+    def evidence(self, row: int) -> Evidence:
+        index = self._index
+        article = index.refs.article.item(row)
+        here = tuple(map(_holds(row), self._columns))
+        key = (article, here)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._evidence(article, here)
+        return found
+
+    def _places(self, article: int) -> list[tuple[bool, bool]]:
+        """Per group: whether the article's lead or context holds one of its
+        terms, and whether any of its paragraphs or its context does."""
+        places = self._articles.get(article)
+        if places is not None:
+            return places
+        index = self._index
+        lo, hi = index.article_rows(article)
+        places = []
+        for group in self._plan.groups:
+            in_lead = in_article = False
+            for col in group.columns:
+                rows = self._postings[col]
+                first = bisect_left(rows, lo)
+                in_context = index.in_context(index.term(col), article)
+                if in_context or (first < len(rows) and rows[first] == lo):
+                    in_lead = True
+                in_article = in_article or (first < len(rows) and rows[first] < hi) or in_context
+            places.append((in_lead, in_article))
+        self._articles[article] = places
+        return places
+
+    def _evidence(self, article: int, heres: tuple[bool, ...]) -> Evidence:
+        index, plan, policy, cut = self._index, self._plan, self._policy, self._cut
+        covered = content_covered = content_total = 0.0
+        missing_names: list[str] = []
+        missing: list[str] = []
+        shares: list[float] = []
+        rank_shares: list[float] = []
+        name_units: set[int] = set()
+        # Units with a word in the paragraph other than an ordinary word typed as
+        # part of a name ("Angkatan Laut", "Tembok Besar"): distinct names, which
+        # together are evidence in their own right.
+        telling_units: set[int] = set()
+        names: list[tuple[int, str, bool, bool, bool]] = []
+        titles = self._titles
+        focus_here = plan.focus is None
+        for group, here, (in_lead, in_article) in zip(
+            plan.groups, heres, self._places(article), strict=True
+        ):
+            share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
+            shares.append(share)
+            # For ranking, a word of the question's relation found only deep in
+            # the article is weaker evidence than a name found there: the article
+            # may be about the name, the paragraph must say the relation.
+            rank_shares.append(
+                share if here or group.name or in_lead or not in_article else policy.content_context
+            )
+            if here and group.word == plan.focus:
+                focus_here = True
+            covered += group.weight * share
+            if not (here or in_article):
+                missing.append(group.word)
+            if group.name:
+                names.append((group.unit, group.word, here, in_lead, in_article))
+                if here:
+                    name_units.add(group.unit)
+                    if not group.title:
+                        telling_units.add(group.unit)
+            elif group.weight >= cut:
+                content_total += group.weight
+                # Content words elsewhere in a long article are as likely to be
+                # about something else: they count less than in its title or lead.
+                away = policy.context_weight if in_lead else policy.content_context
+                content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
+        off_lead: list[str] = []
+        for unit in _name_units(names):
+            # A name of several words ("Zhang Youxia") is there if one of its
+            # words is; not its title alone ("Presiden" of "Presiden Rusia").
+            telling = [n for n in unit if n[1] not in titles] or unit
+            if not any(
+                here or (in_lead if policy.names_in == "lead" else in_article)
+                for _, _, here, in_lead, in_article in telling
+            ):
+                missing_names += [word for _, word, *_ in unit]
+            if not any(here or in_lead for _, _, here, in_lead, _ in telling):
+                off_lead += [word for _, word, *_ in unit]
+        # A name of several words is in the paragraph when one of its words is
+        # ("Jenderal Zhang" for "Zhang Youxia").
+        for g, group in enumerate(plan.groups):
+            if group.name and group.unit in name_units:
+                rank_shares[g] = 1.0
+        for term, w in plan.context_only.items():
+            if index.in_context(term, article):
+                covered += w * policy.context_weight
+        content_total += plan.unknown_mass
+        missing += [w for w in plan.unknown if w not in plan.unknown_names]
+        if not focus_here and plan.focus is not None and plan.focus not in missing:
+            missing.insert(0, plan.focus)
+        return Evidence(
+            coverage=covered / (plan.total_mass or 1.0),
+            content=content_covered / content_total if content_total else 1.0,
+            missing_names=(*plan.unknown_names, *missing_names),
+            missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
+            names_here=len(telling_units),
+            focus_here=focus_here,
+            names_off_lead=(*plan.unknown_names, *off_lead),
+            shares=tuple(shares),
+            rank_shares=tuple(rank_shares),
+        )
+
+
+def _holds(row: int) -> Callable[[list[Sequence[int]]], bool]:
+    """Whether any of a group's columns (their ascending rows) holds ``row``."""
+
+    def held(columns: list[Sequence[int]]) -> bool:
+        for rows in columns:
             at = bisect_left(rows, row)
             if at < len(rows) and rows[at] == row:
-                here = True
-                break
-            # lo <= row < hi: the article's rows are around ``at``.
-            first, end = bisect_left(rows, lo, 0, at), bisect_left(rows, hi, at)
-            in_context = index.in_context(index.term(col), article)
-            if in_context or (first < len(rows) and rows[first] == lo):
-                in_lead = True
-            in_article = in_article or end > first or in_context
-        share = 1.0 if here else policy.context_weight if (in_lead or in_article) else 0.0
-        shares.append(share)
-        # For ranking, a word of the question's relation found only deep in
-        # the article is weaker evidence than a name found there: the article
-        # may be about the name, the paragraph must say the relation.
-        rank_shares.append(
-            share if here or group.name or in_lead or not in_article else policy.content_context
-        )
-        if here and group.word == plan.focus:
-            focus_here = True
-        covered += group.weight * share
-        if not (here or in_article):
-            missing.append(group.word)
-        if group.name:
-            names.append((group.unit, group.word, here, in_lead, in_article))
-            if here:
-                name_units.add(group.unit)
-                if not group.title:
-                    telling_units.add(group.unit)
-        elif group.weight >= cut:
-            content_total += group.weight
-            # Content words elsewhere in a long article are as likely to be
-            # about something else: they count less than in its title or lead.
-            away = policy.context_weight if in_lead else policy.content_context
-            content_covered += group.weight * (1.0 if here else away if in_article else 0.0)
-    off_lead: list[str] = []
-    for unit in _name_units(names):
-        # A name of several words ("Zhang Youxia") is there if one of its
-        # words is; not its title alone ("Presiden" of "Presiden Rusia").
-        telling = [n for n in unit if n[1] not in titles] or unit
-        if not any(
-            here or (in_lead if policy.names_in == "lead" else in_article)
-            for _, _, here, in_lead, in_article in telling
-        ):
-            missing_names += [word for _, word, *_ in unit]
-        if not any(here or in_lead for _, _, here, in_lead, _ in telling):
-            off_lead += [word for _, word, *_ in unit]
-    # A name of several words is in the paragraph when one of its words is
-    # ("Jenderal Zhang" for "Zhang Youxia").
-    for g, group in enumerate(plan.groups):
-        if group.name and group.unit in name_units:
-            rank_shares[g] = 1.0
-    for term, w in plan.context_only.items():
-        if index.in_context(term, article):
-            covered += w * policy.context_weight
-    content_total += plan.unknown_mass
-    missing += [w for w in plan.unknown if w not in plan.unknown_names]
-    if not focus_here and plan.focus is not None and plan.focus not in missing:
-        missing.insert(0, plan.focus)
-    return Evidence(
-        coverage=covered / (plan.total_mass or 1.0),
-        content=content_covered / content_total if content_total else 1.0,
-        missing_names=(*plan.unknown_names, *missing_names),
-        missing=tuple(dict.fromkeys([*plan.unknown_names, *missing_names, *missing])),
-        names_here=len(telling_units),
-        focus_here=focus_here,
-        names_off_lead=(*plan.unknown_names, *off_lead),
-        shares=tuple(shares),
-        rank_shares=tuple(rank_shares),
-    )
+                return True
+        return False
+
+    return held
 
 
 def _name_units(
@@ -301,7 +376,15 @@ def holds_type(index: Index, row: int, plan: QueryPlan, ev: Evidence) -> bool:
     question whose every word the lead says, the lead of a dated article
     holds the date (the one its citation shows)."""
     assert plan.answer_type is not None
-    if has_type(index.text(row), plan.answer_type):
+    memo = _remembered(index).types
+    key = (row, plan.answer_type)
+    typed = memo.get(key)
+    if typed is None:
+        typed = has_type(index.text(row), plan.answer_type)
+        if len(memo) >= _Remembered.SIZE:
+            memo.clear()
+        memo[key] = typed
+    if typed:
         return True
     ref = index.refs[row]
     return (
@@ -329,16 +412,24 @@ def rank(
     postings = index.local_postings(
         (c for g in plan.groups for c in g.columns), (r for r, _ in pool)
     )
-    evs = [evidence(index, row, plan, policy, cut, postings) for row, _ in pool]
+    grounds = Grounds(index, plan, policy, cut, postings)
+    evs = [grounds.evidence(row) for row, _ in pool]
     local = local_weights(plan, evs)
     candidates: list[tuple[float, int, float, Evidence]] = []
     tie: dict[int, float] = {}  # row -> its value without the TF-IDF part
+    # Candidates alike share one Evidence: its coverage and mass are read once.
+    read: dict[int, tuple[float, float]] = {}
     for (row, tfidf), ev in zip(pool, evs, strict=True):
-        coverage = ev.rank_coverage(plan)
+        parts = read.get(id(ev))
+        if parts is None:
+            mass = 0.0
+            if local is not None:
+                mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
+            parts = read[id(ev)] = (ev.rank_coverage(plan), mass)
+        coverage, mass = parts
         value = coverage + policy.score_weight * tfidf
         base = coverage
         if local is not None:
-            mass = sum(w * s for w, s in zip(local, ev.rank_shares, strict=True))
             value = (1 - policy.local_weight) * value + policy.local_weight * mass
             base = (1 - policy.local_weight) * base + policy.local_weight * mass
         if plan.answer_type and holds_type(index, row, plan, ev):
@@ -389,14 +480,45 @@ def highlight(index: Index, text: str, weights: dict[int, float], row: int | Non
     if len(spans) == 1 or not weights:
         return text[best[0] : best[1]]
     whole = sum(weights.values())
+    memo = _remembered(index).sentences
     for start, end in spans:
-        held = index.term_columns(text[start:end])
+        key = (text, start)
+        held = memo.get(key)
+        if held is None:
+            held = frozenset(index.term_columns(text[start:end]))
+            if len(memo) >= _Remembered.SIZE:
+                memo.clear()
+            memo[key] = held
         mass = sum(w for c, w in weights.items() if c in held)
         if mass > best_mass:
             best, best_mass = (start, end), mass
             if mass >= whole:
                 break
     return text[best[0] : best[1]]
+
+
+class _Remembered:
+    """What answering reads of an index's paragraphs that many questions read
+    again (their candidates and answers overlap), bounded in size: the term
+    columns of a highlighted sentence, by (paragraph text, sentence start),
+    and whether a paragraph holds an answer type, by (row, type)."""
+
+    __slots__ = ("sentences", "types")
+    SIZE = 20_000
+
+    def __init__(self) -> None:
+        self.sentences: dict[tuple[str, int], frozenset[int]] = {}
+        self.types: dict[tuple[int, str], bool] = {}
+
+
+_REMEMBERED: weakref.WeakKeyDictionary[Index, _Remembered] = weakref.WeakKeyDictionary()
+
+
+def _remembered(index: Index) -> _Remembered:
+    found = _REMEMBERED.get(index)
+    if found is None:
+        found = _REMEMBERED.setdefault(index, _Remembered())
+    return found
 
 
 def _seen_elsewhere(index: Index, corpus: Corpus, row: int) -> tuple[SeenElsewhere, ...]:

@@ -13,6 +13,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -133,6 +134,18 @@ class QueryPlan:
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"'\u201c\u2018(]\s*)$")
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+# What the planner remembers per word is bounded (a memo is cleared when full).
+_MEMO_SIZE = 100_000
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
 
 class Vocabulary:
     """What the planner knows of the corpus beyond the index's terms."""
@@ -148,6 +161,13 @@ class Vocabulary:
         self.policy = policy or PlanningPolicy()
         self._names: dict[str, bool] = {}
         self._pairs: dict[str, bool] = {}
+        # Per word, what depends only on the word and the corpus: worked out
+        # once, not on every question that types it.
+        self._corrected: dict[str, str | None] = {}
+        self._variants: dict[tuple[str, str], str | None] = {}
+        self._spelled: dict[str, str | None] = {}
+        self.options: dict[tuple[str, bool], tuple[tuple[int, ...], ...]] = {}
+        self.stand_ins: dict[tuple[str, bool], str | None] = {}
         # The corpus's words (sorted by the index): membership by bisection,
         # typo candidates by first letter and length; nothing built at start.
         self.words = SortedWords(index.surface)
@@ -168,6 +188,13 @@ class Vocabulary:
         """The closest corpus word; among equally close ones, the one the
         corpus uses most (in a big corpus, rare near-words are often typos
         or names themselves: "mnet" beside "menit")."""
+        try:
+            return self._corrected[word]
+        except KeyError:
+            pass
+        return _remember(self._corrected, word, self._correct(word))
+
+    def _correct(self, word: str) -> str | None:
         close = close_words(word, self.words.near(word, max_edits(word)))
         if not close:
             return None
@@ -186,6 +213,13 @@ class Vocabulary:
         """A frequent corpus word that a rare, non-Indonesian ``word`` is
         probably a chat form or a misspelling of ("nyerang" -> "serang",
         "mneit" -> "menit"), or None."""
+        try:
+            return self._variants[(word, stem)]
+        except KeyError:
+            pass
+        return _remember(self._variants, (word, stem), self._common_variant(word, stem))
+
+    def _common_variant(self, word: str, stem: str) -> str | None:
         col = self.index.vocabulary.get(stem)
         analyzer = self.index.analyzer
         if col is None:
@@ -208,7 +242,12 @@ class Vocabulary:
     def transliteration(self, word: str) -> str | None:
         """The corpus's spelling of a foreign name typed another way
         ("sergey" -> "sergei"), or None."""
-        return next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
+        try:
+            return self._spelled[word]
+        except KeyError:
+            pass
+        found = next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
+        return _remember(self._spelled, word, found)
 
     def written_together(self, first: Group, second: Group, sample: int | None = None) -> bool:
         """Whether some paragraph holding the rarer of two words writes them
@@ -311,6 +350,10 @@ def _english_options(
     common sense first: its dictionary translations (a phrase's words all
     together), then, for a name or a word the dictionary lacks, the word as
     typed (unless it is an ordinary English word) and its loanword spellings."""
+    try:
+        return list(vocab.options[word, name])
+    except KeyError:
+        pass
     assert vocab.english is not None
     analyzer = index.analyzer
     options: list[tuple[int, ...]] = []
@@ -331,7 +374,9 @@ def _english_options(
             col = index.vocabulary.get(analyzer.stem(form))
             if col is not None:
                 options.append((col,))
-    return list(dict.fromkeys(options))
+    distinct = tuple(dict.fromkeys(options))
+    _remember(vocab.options, (word, name), distinct)
+    return list(distinct)
 
 
 def english_anchors(
@@ -479,6 +524,14 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
     close spelling, unless the word is a real root word ("kopi" stays
     unknown). English: a cognate spelled almost alike ("patrol" ~ "patroli").
     """
+    try:
+        return vocab.stand_ins[word, english]
+    except KeyError:
+        pass
+    return _remember(vocab.stand_ins, (word, english), _variant_of(index, vocab, word, english))
+
+
+def _variant_of(index: Index, vocab: Vocabulary, word: str, english: bool) -> str | None:
     analyzer = index.analyzer
     spelled = vocab.transliteration(word)
     if spelled is not None:
