@@ -8,15 +8,13 @@ retrieval/data/lexicon.toml) are never stemmed nor cut at a clitic.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from retrieval import Retriever
 from retrieval.analyzer import Analyzer, analysis_version
 from retrieval.lexicon import KEPT_NAMES
-from retrieval.models import Article, Corpus, Source
+from retrieval.models import Corpus
+from tests.retrieval_helpers import _article
 
 
 @pytest.mark.parametrize(
@@ -50,28 +48,13 @@ def test_the_kept_names_are_part_of_the_analysis_version(monkeypatch: pytest.Mon
         analysis_version.cache_clear()
 
 
-def _article(n: int, title: str, paragraph: str) -> Article:
-    return Article(
-        id=f"kept{n}",
-        path=Path(f"kept{n}.txt"),
-        source=Source(
-            outlet="Kabar Rekaan",
-            title=title,
-            published=datetime(2025, 5, 1 + n, 9, tzinfo=UTC),
-            has_time=True,
-        ),
-        provenance={},
-        paragraphs=(paragraph,),
-    )
-
-
 def test_a_question_about_kediri_is_not_answered_about_someone_giving_himself_up() -> None:
     surrender = "Tersangka pencurian akhirnya menyerahkan diri ke kantor polisi setelah buron."
     kediri = "Pemerintah Kediri membuka pasar malam baru di alun-alun pada akhir pekan."
     corpus = Corpus(
         (
-            _article(1, "Tersangka Menyerah", surrender),
-            _article(2, "Pasar Malam Dibuka", kediri),
+            _article(1, "Tersangka Menyerah", [surrender]),
+            _article(2, "Pasar Malam Dibuka", [kediri]),
         ),
         (),
     )
