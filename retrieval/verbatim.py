@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from retrieval.lexicon import CLITICS
-from retrieval.wordlist import _joins
+from retrieval.wordlist import joins_word
 
 C = TypeVar("C")
 
@@ -57,8 +57,8 @@ def _has_whole(text: str, lowered: str, word: str) -> bool:
     at = lowered.find(word)
     while at >= 0:
         end = at + size
-        if not (at and _joins(text[at - 1])) and (
-            end == end_of_text or not _joins(text[end]) or _clitic_ends(text, lowered, end)
+        if not (at and joins_word(text[at - 1])) and (
+            end == end_of_text or not joins_word(text[end]) or _clitic_ends(text, lowered, end)
         ):
             return True
         at = lowered.find(word, at + 1)
@@ -69,7 +69,7 @@ def _clitic_ends(text: str, lowered: str, at: int) -> bool:
     """Whether a clitic, then the end of a word, follows at ``at``."""
     for clitic in CLITICS:
         end = at + len(clitic)
-        if lowered.startswith(clitic, at) and (end == len(text) or not _joins(text[end])):
+        if lowered.startswith(clitic, at) and (end == len(text) or not joins_word(text[end])):
             return True
     return False
 

@@ -147,7 +147,7 @@ class SortedWords:
         return [words[i] for i in rows.tolist()]
 
 
-def _joins(char: str) -> bool:
+def joins_word(char: str) -> bool:
     """Whether ``char`` would make a word run on (``[\\w-]`` in ``re``)."""
     return char == "-" or char == "_" or char.isalnum()
 
@@ -165,7 +165,8 @@ def whole_word_starts(text: str, word: str) -> list[int]:
     at = lowered.find(word)
     while at >= 0:
         end = at + size
-        if not (at and _joins(text[at - 1])) and not (end < len(text) and _joins(text[end])):
+        runs_on = (at and joins_word(text[at - 1])) or (end < len(text) and joins_word(text[end]))
+        if not runs_on:
             found.append(at)
         at = lowered.find(word, at + 1)
     return found
