@@ -7,7 +7,7 @@ indexing, answering) takes data and returns data.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +81,14 @@ def newest_order(articles: Sequence[Article]) -> list[int]:
     return dated + undated
 
 
+def first_positions(ids: Iterable[str]) -> dict[str, int]:
+    """Each id's first position (an id saved twice is found where it first stands)."""
+    positions: dict[str, int] = {}
+    for i, article_id in enumerate(ids):
+        positions.setdefault(article_id, i)
+    return positions
+
+
 class ArticleTable(Sequence[Article]):
     """Articles that know their ids and their newest-first order without
     building every ``Article`` (a saved corpus opens in constant time)."""
@@ -120,10 +128,7 @@ class Corpus:
         if isinstance(self.articles, ArticleTable):
             return self.articles.position(article_id)
         if self._positions is None:
-            positions: dict[str, int] = {}
-            for i, a in enumerate(self.articles):
-                positions.setdefault(a.id, i)
-            object.__setattr__(self, "_positions", positions)
+            object.__setattr__(self, "_positions", first_positions(a.id for a in self.articles))
         assert self._positions is not None
         return self._positions.get(article_id)
 

@@ -33,6 +33,7 @@ from retrieval.models import (
     ArticleTable,
     Provenance,
     Source,
+    first_positions,
     newest_order,
 )
 
@@ -179,10 +180,7 @@ class SavedArticles(ArticleTable):
 
     def position(self, article_id: str) -> int | None:
         if self._positions is None:
-            positions: dict[str, int] = {}
-            for i, a in enumerate(self.ids.tolist()):
-                positions.setdefault(a, i)
-            self._positions = positions
+            self._positions = first_positions(self.ids.tolist())
         return self._positions.get(article_id)
 
     def newest(self, n: int) -> list[Article]:
