@@ -24,6 +24,7 @@ async def test_a_large_delta_is_merged_and_a_small_one_kept(
     done = await live.refresh()
     assert (done.kind, done.added) == ("delta", 1)
     assert live.current.index.delta is not None
+    assert len(list(cache.glob("corpus-*/delta-*"))) == 1  # saved with the index
 
     # Past the thresholds the next add merges: one main index, no delta.
     monkeypatch.setattr(live_module, "MERGE_MIN_ROWS", 0)

@@ -34,6 +34,7 @@ async def test_an_article_added_live_is_not_indexed_again_at_the_next_start(
     assert await live.add_articles([added.article]) == 1
     best = live.current.ask(QUESTION, k=1).best
     assert best is not None and best.article_id == added.article.id
+    assert len(list(cache.glob("corpus-*/delta-*"))) == 1  # saved with the index
 
     # The next start reads no article file and analyses nothing.
     for name in ("load_corpus", "load_entry"):
