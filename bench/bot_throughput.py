@@ -267,8 +267,7 @@ def run_pass(
                 )
                 _drain(standin.replies)
             load_before = os.getloadavg()[0]
-            bot_cpu, own_cpu = _cpu_seconds(child.pid), _cpu_seconds(os.getpid())
-            bot_sys = _sys_seconds(child.pid)
+            (bot_cpu, bot_sys), (own_cpu, _) = _cpu_seconds(child.pid), _cpu_seconds(os.getpid())
             answered, seconds, latencies, error = drive(
                 standin,
                 questions,
@@ -278,9 +277,9 @@ def run_pass(
                 timeout=timeout,
                 rate=rate,
             )
-            bot_cpu = _cpu_seconds(child.pid) - bot_cpu
-            bot_sys = _sys_seconds(child.pid) - bot_sys
-            own_cpu = _cpu_seconds(os.getpid()) - own_cpu
+            bot_cpu_after, bot_sys_after = _cpu_seconds(child.pid)
+            bot_cpu, bot_sys = bot_cpu_after - bot_cpu, bot_sys_after - bot_sys
+            own_cpu = _cpu_seconds(os.getpid())[0] - own_cpu
             load = (load_before, os.getloadavg()[0])
         except AssertionError:
             answered, seconds, latencies = 0, 0.0, []
@@ -321,15 +320,11 @@ def run_pass(
     )
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds a process (all its threads) has used so far."""
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds a process (all its threads) has used so far: user + system, and
+    of those the system (kernel) part: syscalls, wake-ups, fsync."""
     times = psutil.Process(pid).cpu_times()
-    return float(times.user + times.system)
-
-
-def _sys_seconds(pid: int) -> float:
-    """System (kernel) CPU seconds of a process so far: syscalls, wake-ups, fsync."""
-    return float(psutil.Process(pid).cpu_times().system)
+    return float(times.user + times.system), float(times.system)
 
 
 def serve(limiter: str) -> int:

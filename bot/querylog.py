@@ -44,7 +44,7 @@ import os
 import shutil
 import sqlite3
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -931,15 +931,10 @@ async def _insert_many(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> 
         return await _insert_rows(db, rows)
     if len(rows) <= GROUP_ROWS:
         return await _insert_group(db, rows)
-    await db.execute("BEGIN IMMEDIATE")
-    try:
-        ids: list[int | None] = []
+    ids: list[int | None] = []
+    async with _transaction(db):
         for start in range(0, len(rows), GROUP_ROWS):
             ids += await _insert_group(db, rows[start : start + GROUP_ROWS])
-        await db.execute("COMMIT")
-    except BaseException:
-        await _rollback(db)
-        raise
     return ids
 
 
@@ -949,17 +944,12 @@ async def _insert_rows(db: aiosqlite.Connection, rows: list[dict[str, Any]]) -> 
     insert, and each new row takes the next id after the largest (``INTEGER
     PRIMARY KEY``), so the ids above the largest before are these rows', in order.
     """
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with _transaction(db):
         (before,), *_ = await db.execute_fetchall("SELECT max(id) FROM queries")
         await db.executemany(INSERT_SQL, rows)
         new = await db.execute_fetchall(
             "SELECT id FROM queries WHERE id > ? ORDER BY id", (before or 0,)
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await _rollback(db)
-        raise
     ids: list[int | None] = [int(r[0]) for r in new]
     return ids if len(ids) == len(rows) else [None] * len(rows)
 
@@ -1009,6 +999,19 @@ def _parse_ts(text: str) -> datetime:
 async def _rollback(db: aiosqlite.Connection) -> None:
     with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
         await db.execute("ROLLBACK")
+
+
+@contextlib.asynccontextmanager
+async def _transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """A write transaction (BEGIN IMMEDIATE): committed when the block ends,
+    rolled back when it (or the COMMIT) raises."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await db.execute("COMMIT")
+    except BaseException:
+        await _rollback(db)
+        raise
 
 
 async def _checked_version(db: aiosqlite.Connection, path: Path) -> int:

@@ -6,6 +6,7 @@ Imported explicitly by the bot test modules (not a conftest: other suites own th
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import replace
@@ -13,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.live import LiveIndex
+from retrieval import Retriever
 from retrieval.dates import WIB
 from retrieval.models import Hit, SeenElsewhere, Source
 from tests.botapi_standin import EntityParseError, parse_telegram_html, utf16_len
@@ -146,3 +149,15 @@ def wait_rows(path: Path, count: int, *, within: float = 10.0) -> list[dict[str,
 def clean_env() -> dict[str, str]:
     """This process's environment without any of the bot's settings."""
     return {k: v for k, v in os.environ.items() if k not in BOT_ENV_KEYS}
+
+
+def live_index(tmp_path: Path) -> tuple[Path, Path, Path, LiveIndex]:
+    """A copy of the seeds under ``tmp_path``, its archive and cache folders, and a
+    LiveIndex over the retriever loaded from them: (seeds, archive, cache, live)."""
+    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
+    shutil.copytree(SEEDS_DIR, seeds)
+    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
+    live = LiveIndex(
+        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
+    )
+    return seeds, archive, cache, live

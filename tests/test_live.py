@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
-from bot.live import LiveIndex
-from retrieval import Retriever
 from retrieval.ingest import Ingester
 from tests import ingest_site
-from tests.bot_fixtures import SEEDS_DIR
+from tests.bot_fixtures import live_index
 
 ENGLISH = (
     "The city council approved a new budget on Tuesday after a long debate about roads,"
@@ -29,13 +26,8 @@ def drop(path: Path, text: str) -> None:
 async def test_additions_are_a_delta_removals_a_rebuild_and_bad_drops_stay(
     tmp_path: Path,
 ) -> None:
-    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
-    shutil.copytree(SEEDS_DIR, seeds)
-    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
-    live = LiveIndex(
-        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
-    )
-    start = len(retriever.corpus.articles)
+    _, archive, _, live = live_index(tmp_path)
+    start = len(live.current.corpus.articles)
     assert (await live.refresh()).kind == "unchanged"
 
     bad = archive / "english.txt"

@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot import live as live_module
-from bot.live import LiveIndex
-from retrieval import Retriever
 from retrieval.corpus import load_corpus
-from tests.bot_fixtures import SEEDS_DIR
+from tests.bot_fixtures import live_index
 from tests.test_cache_delta import add, reprint
 
 
 async def test_a_large_delta_is_merged_and_a_small_one_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
-    shutil.copytree(SEEDS_DIR, seeds)
+    seeds, archive, cache, live = live_index(tmp_path)
     archive.mkdir()
     originals = list(load_corpus(seeds).articles)
-    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
-    live = LiveIndex(
-        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
-    )
     first, second = (reprint(a, n, archive) for n, a in enumerate(originals[:2], start=1))
 
     add(archive, [first])
     done = await live.refresh()
     assert (done.kind, done.added) == ("delta", 1)
     assert live.current.index.delta is not None
+    assert len(list(cache.glob("corpus-*/delta-*"))) == 1  # saved with the index
 
     # Past the thresholds the next add merges: one main index, no delta.
     monkeypatch.setattr(live_module, "MERGE_MIN_ROWS", 0)

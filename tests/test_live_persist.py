@@ -3,19 +3,17 @@ the index: the next start loads it and indexes nothing again."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.live import LiveIndex
 from retrieval import Retriever
 from retrieval import retriever as retriever_module
 from retrieval.corpus import load_corpus
 from retrieval.index import Index
 from retrieval.ingest import Ingester
 from tests import ingest_site
-from tests.bot_fixtures import SEEDS_DIR
+from tests.bot_fixtures import live_index
 
 QUESTION = "Berapa panjang landasan bandara di Pulau Rote?"
 
@@ -27,12 +25,7 @@ def _never(*args: object, **kwargs: object) -> object:
 async def test_an_article_added_live_is_not_indexed_again_at_the_next_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
-    shutil.copytree(SEEDS_DIR, seeds)
-    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
-    live = LiveIndex(
-        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
-    )
+    seeds, archive, cache, live = live_index(tmp_path)
     source = tmp_path / "rote.txt"
     source.write_text(ingest_site.TEXT_ARTICLE, encoding="utf-8")
     with Ingester(archive, live.current.corpus.articles, added_by="admin") as ingester:
@@ -41,6 +34,7 @@ async def test_an_article_added_live_is_not_indexed_again_at_the_next_start(
     assert await live.add_articles([added.article]) == 1
     best = live.current.ask(QUESTION, k=1).best
     assert best is not None and best.article_id == added.article.id
+    assert len(list(cache.glob("corpus-*/delta-*"))) == 1  # saved with the index
 
     # The next start reads no article file and analyses nothing.
     for name in ("load_corpus", "load_entry"):
@@ -60,12 +54,7 @@ async def test_an_article_added_live_is_not_indexed_again_at_the_next_start(
 async def test_a_live_add_the_files_do_not_match_is_not_saved(tmp_path: Path) -> None:
     """An article that was never written to the archive (or differs from its
     files) stays in memory only: the next start goes by the files."""
-    seeds, archive, cache = tmp_path / "seeds", tmp_path / "archive", tmp_path / "cache"
-    shutil.copytree(SEEDS_DIR, seeds)
-    retriever = Retriever.load(seeds, cache_dir=cache, english_dict=None, archive_dir=archive)
-    live = LiveIndex(
-        retriever, seeds_dir=seeds, archive_dir=archive, cache_dir=cache, english_dict=None
-    )
+    seeds, archive, cache, live = live_index(tmp_path)
     source = tmp_path / "rote.txt"
     source.write_text(ingest_site.TEXT_ARTICLE, encoding="utf-8")
     with Ingester(archive, live.current.corpus.articles, dry_run=True) as ingester:
