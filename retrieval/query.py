@@ -140,8 +140,10 @@ _V = TypeVar("_V")
 _MEMO_SIZE = 100_000
 
 
-def _remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
-    if len(memo) >= _MEMO_SIZE:
+def remember(memo: dict[_K, _V], key: _K, value: _V, size: int = _MEMO_SIZE) -> _V:
+    """Store ``value`` under ``key`` in a memo holding at most ``size``
+    entries (a full memo is cleared first) and return it."""
+    if len(memo) >= size:
         memo.clear()
     memo[key] = value
     return value
@@ -192,7 +194,7 @@ class Vocabulary:
             return self._corrected[word]
         except KeyError:
             pass
-        return _remember(self._corrected, word, self._correct(word))
+        return remember(self._corrected, word, self._correct(word))
 
     def _correct(self, word: str) -> str | None:
         close = close_words(word, self.words.near(word, max_edits(word)))
@@ -217,7 +219,7 @@ class Vocabulary:
             return self._variants[(word, stem)]
         except KeyError:
             pass
-        return _remember(self._variants, (word, stem), self._common_variant(word, stem))
+        return remember(self._variants, (word, stem), self._common_variant(word, stem))
 
     def _common_variant(self, word: str, stem: str) -> str | None:
         col = self.index.vocabulary.get(stem)
@@ -247,7 +249,7 @@ class Vocabulary:
         except KeyError:
             pass
         found = next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
-        return _remember(self._spelled, word, found)
+        return remember(self._spelled, word, found)
 
     def written_together(self, first: Group, second: Group, sample: int | None = None) -> bool:
         """Whether some paragraph holding the rarer of two words writes them
@@ -375,7 +377,7 @@ def _english_options(
             if col is not None:
                 options.append((col,))
     distinct = tuple(dict.fromkeys(options))
-    _remember(vocab.options, (word, name), distinct)
+    remember(vocab.options, (word, name), distinct)
     return list(distinct)
 
 
@@ -528,7 +530,7 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
         return vocab.stand_ins[word, english]
     except KeyError:
         pass
-    return _remember(vocab.stand_ins, (word, english), _variant_of(index, vocab, word, english))
+    return remember(vocab.stand_ins, (word, english), _variant_of(index, vocab, word, english))
 
 
 def _variant_of(index: Index, vocab: Vocabulary, word: str, english: bool) -> str | None:
