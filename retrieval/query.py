@@ -257,9 +257,9 @@ class Vocabulary:
         (of ``sample`` paragraphs, default ``name_sample``)."""
         sample = sample or self.policy.name_sample
         key = f"{first.word} {second.word} {sample}"
-        known = self._pairs.get(key)
-        if known is not None:
-            return known
+        return remembered(self._pairs, key, lambda: self._together(first, second, sample))
+
+    def _together(self, first: Group, second: Group, sample: int) -> bool:
         rarer = min((first, second), key=lambda g: -g.weight)
         col = min(rarer.columns, key=lambda c: -rarer.columns[c])
         rows = self.index.postings(col)
@@ -268,17 +268,15 @@ class Vocabulary:
             rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
             re.IGNORECASE,
         )
-        result = any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
-        self._pairs[key] = result
-        return result
+        return any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
 
     def is_name(self, word: str, col: int) -> bool:
         """Whether the corpus writes ``word`` as a name: capitalised in most of
         its occurrences that do not start a sentence (read from a sample of
         the paragraphs holding its term, so it follows the corpus)."""
-        known = self._names.get(word)
-        if known is not None:
-            return known
+        return remembered(self._names, word, lambda: self._is_name(word, col))
+
+    def _is_name(self, word: str, col: int) -> bool:
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         caps = total = 0
@@ -288,9 +286,7 @@ class Vocabulary:
                     continue
                 total += 1
                 caps += text[start].isupper()
-        result = total > 0 and caps >= self.policy.name_ratio * total
-        self._names[word] = result
-        return result
+        return total > 0 and caps >= self.policy.name_ratio * total
 
 
 def capitalised_words(text: str) -> set[str]:
