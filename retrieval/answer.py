@@ -37,7 +37,7 @@ import numpy as np
 from retrieval.index import Index
 from retrieval.models import Answer, Corpus, Hit, SeenElsewhere
 from retrieval.qtype import has_type, is_time_word
-from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query
+from retrieval.query import PlanningPolicy, QueryPlan, Vocabulary, plan_query, remember
 from retrieval.recall import gather
 from retrieval.text import sentence_spans
 from retrieval.verbatim import by_typed_words
@@ -380,10 +380,7 @@ def holds_type(index: Index, row: int, plan: QueryPlan, ev: Evidence) -> bool:
     key = (row, plan.answer_type)
     typed = memo.get(key)
     if typed is None:
-        typed = has_type(index.text(row), plan.answer_type)
-        if len(memo) >= _Remembered.SIZE:
-            memo.clear()
-        memo[key] = typed
+        typed = remember(memo, key, has_type(index.text(row), plan.answer_type), _Remembered.SIZE)
     if typed:
         return True
     ref = index.refs[row]
@@ -485,10 +482,9 @@ def highlight(index: Index, text: str, weights: dict[int, float], row: int | Non
         key = (text, start)
         held = memo.get(key)
         if held is None:
-            held = frozenset(index.term_columns(text[start:end]))
-            if len(memo) >= _Remembered.SIZE:
-                memo.clear()
-            memo[key] = held
+            held = remember(
+                memo, key, frozenset(index.term_columns(text[start:end])), _Remembered.SIZE
+            )
         mass = sum(w for c, w in weights.items() if c in held)
         if mass > best_mass:
             best, best_mass = (start, end), mass

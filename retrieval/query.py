@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -140,11 +141,21 @@ _V = TypeVar("_V")
 _MEMO_SIZE = 100_000
 
 
-def _remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
-    if len(memo) >= _MEMO_SIZE:
+def remember(memo: dict[_K, _V], key: _K, value: _V, size: int = _MEMO_SIZE) -> _V:
+    """Store ``value`` under ``key`` in a memo holding at most ``size``
+    entries (a full memo is cleared first) and return it."""
+    if len(memo) >= size:
         memo.clear()
     memo[key] = value
     return value
+
+
+def remembered(memo: dict[_K, _V], key: _K, work: Callable[[], _V]) -> _V:
+    """``memo[key]``, worked out by ``work()`` and remembered the first time."""
+    try:
+        return memo[key]
+    except KeyError:
+        return remember(memo, key, work())
 
 
 class Vocabulary:
@@ -188,11 +199,7 @@ class Vocabulary:
         """The closest corpus word; among equally close ones, the one the
         corpus uses most (in a big corpus, rare near-words are often typos
         or names themselves: "mnet" beside "menit")."""
-        try:
-            return self._corrected[word]
-        except KeyError:
-            pass
-        return _remember(self._corrected, word, self._correct(word))
+        return remembered(self._corrected, word, lambda: self._correct(word))
 
     def _correct(self, word: str) -> str | None:
         close = close_words(word, self.words.near(word, max_edits(word)))
@@ -213,11 +220,7 @@ class Vocabulary:
         """A frequent corpus word that a rare, non-Indonesian ``word`` is
         probably a chat form or a misspelling of ("nyerang" -> "serang",
         "mneit" -> "menit"), or None."""
-        try:
-            return self._variants[(word, stem)]
-        except KeyError:
-            pass
-        return _remember(self._variants, (word, stem), self._common_variant(word, stem))
+        return remembered(self._variants, (word, stem), lambda: self._common_variant(word, stem))
 
     def _common_variant(self, word: str, stem: str) -> str | None:
         col = self.index.vocabulary.get(stem)
@@ -242,12 +245,11 @@ class Vocabulary:
     def transliteration(self, word: str) -> str | None:
         """The corpus's spelling of a foreign name typed another way
         ("sergey" -> "sergei"), or None."""
-        try:
-            return self._spelled[word]
-        except KeyError:
-            pass
-        found = next((v for v in transliterations(word, TRANSLITERATIONS) if v in self.words), None)
-        return _remember(self._spelled, word, found)
+        return remembered(self._spelled, word, lambda: self._transliteration(word))
+
+    def _transliteration(self, word: str) -> str | None:
+        spellings = transliterations(word, TRANSLITERATIONS)
+        return next((v for v in spellings if v in self.words), None)
 
     def written_together(self, first: Group, second: Group, sample: int | None = None) -> bool:
         """Whether some paragraph holding the rarer of two words writes them
@@ -255,9 +257,9 @@ class Vocabulary:
         (of ``sample`` paragraphs, default ``name_sample``)."""
         sample = sample or self.policy.name_sample
         key = f"{first.word} {second.word} {sample}"
-        known = self._pairs.get(key)
-        if known is not None:
-            return known
+        return remembered(self._pairs, key, lambda: self._together(first, second, sample))
+
+    def _together(self, first: Group, second: Group, sample: int) -> bool:
         rarer = min((first, second), key=lambda g: -g.weight)
         col = min(rarer.columns, key=lambda c: -rarer.columns[c])
         rows = self.index.postings(col)
@@ -266,17 +268,15 @@ class Vocabulary:
             rf"(?<![\w-]){re.escape(first.word)}\W{{1,3}}{re.escape(second.word)}(?![\w-])",
             re.IGNORECASE,
         )
-        result = any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
-        self._pairs[key] = result
-        return result
+        return any(pattern.search(self.index.text(int(row))) for row in rows[::step][:sample])
 
     def is_name(self, word: str, col: int) -> bool:
         """Whether the corpus writes ``word`` as a name: capitalised in most of
         its occurrences that do not start a sentence (read from a sample of
         the paragraphs holding its term, so it follows the corpus)."""
-        known = self._names.get(word)
-        if known is not None:
-            return known
+        return remembered(self._names, word, lambda: self._is_name(word, col))
+
+    def _is_name(self, word: str, col: int) -> bool:
         rows = self.index.postings(col)
         step = max(1, len(rows) // self.policy.name_sample)
         caps = total = 0
@@ -286,9 +286,7 @@ class Vocabulary:
                     continue
                 total += 1
                 caps += text[start].isupper()
-        result = total > 0 and caps >= self.policy.name_ratio * total
-        self._names[word] = result
-        return result
+        return total > 0 and caps >= self.policy.name_ratio * total
 
 
 def capitalised_words(text: str) -> set[str]:
@@ -350,10 +348,15 @@ def _english_options(
     common sense first: its dictionary translations (a phrase's words all
     together), then, for a name or a word the dictionary lacks, the word as
     typed (unless it is an ordinary English word) and its loanword spellings."""
-    try:
-        return list(vocab.options[word, name])
-    except KeyError:
-        pass
+    options = remembered(
+        vocab.options, (word, name), lambda: _distinct_options(index, vocab, word, name)
+    )
+    return list(options)
+
+
+def _distinct_options(
+    index: Index, vocab: Vocabulary, word: str, name: bool
+) -> tuple[tuple[int, ...], ...]:
     assert vocab.english is not None
     analyzer = index.analyzer
     options: list[tuple[int, ...]] = []
@@ -374,9 +377,7 @@ def _english_options(
             col = index.vocabulary.get(analyzer.stem(form))
             if col is not None:
                 options.append((col,))
-    distinct = tuple(dict.fromkeys(options))
-    _remember(vocab.options, (word, name), distinct)
-    return list(distinct)
+    return tuple(dict.fromkeys(options))
 
 
 def english_anchors(
@@ -524,11 +525,9 @@ def variant_of(index: Index, vocab: Vocabulary, word: str, *, english: bool) -> 
     close spelling, unless the word is a real root word ("kopi" stays
     unknown). English: a cognate spelled almost alike ("patrol" ~ "patroli").
     """
-    try:
-        return vocab.stand_ins[word, english]
-    except KeyError:
-        pass
-    return _remember(vocab.stand_ins, (word, english), _variant_of(index, vocab, word, english))
+    return remembered(
+        vocab.stand_ins, (word, english), lambda: _variant_of(index, vocab, word, english)
+    )
 
 
 def _variant_of(index: Index, vocab: Vocabulary, word: str, english: bool) -> str | None:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from retrieval.lexicon import CLITICS
-from retrieval.wordlist import joins_word
+from retrieval.wordlist import whole_word_at
 
 C = TypeVar("C")
 
@@ -53,25 +53,7 @@ def _pattern(word: str) -> re.Pattern[str]:
 def _has_whole(text: str, lowered: str, word: str) -> bool:
     """``word`` occurs in ``text`` as a whole word or with a clitic
     (``lowered`` is ``text.lower()``, of the same length)."""
-    size, end_of_text = len(word), len(text)
-    at = lowered.find(word)
-    while at >= 0:
-        end = at + size
-        if not (at and joins_word(text[at - 1])) and (
-            end == end_of_text or not joins_word(text[end]) or _clitic_ends(text, lowered, end)
-        ):
-            return True
-        at = lowered.find(word, at + 1)
-    return False
-
-
-def _clitic_ends(text: str, lowered: str, at: int) -> bool:
-    """Whether a clitic, then the end of a word, follows at ``at``."""
-    for clitic in CLITICS:
-        end = at + len(clitic)
-        if lowered.startswith(clitic, at) and (end == len(text) or not joins_word(text[end])):
-            return True
-    return False
+    return next(whole_word_at(text, lowered, word, CLITICS), None) is not None
 
 
 def by_typed_words(

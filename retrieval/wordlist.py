@@ -160,13 +160,27 @@ def whole_word_starts(text: str, word: str) -> list[int]:
     if len(lowered) != len(text) or not word:
         pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
         return [m.start() for m in pattern.finditer(text)]
-    found = []
-    size = len(word)
+    return list(whole_word_at(text, lowered, word))
+
+
+def whole_word_at(text: str, lowered: str, word: str, endings: Sequence[str] = ()) -> Iterator[int]:
+    """The starts of ``word`` (lower case, not empty) in ``text`` as a whole
+    word, in any case, alone or followed by one of ``endings`` and then the
+    end of a word (``lowered`` is ``text.lower()``, of the same length)."""
+    size, end_of_text = len(word), len(text)
     at = lowered.find(word)
     while at >= 0:
         end = at + size
-        runs_on = (at and joins_word(text[at - 1])) or (end < len(text) and joins_word(text[end]))
-        if not runs_on:
-            found.append(at)
+        if not (at and joins_word(text[at - 1])) and (
+            end == end_of_text
+            or not joins_word(text[end])
+            or any(_ends_word(text, lowered, end, ending) for ending in endings)
+        ):
+            yield at
         at = lowered.find(word, at + 1)
-    return found
+
+
+def _ends_word(text: str, lowered: str, at: int, ending: str) -> bool:
+    """Whether ``ending``, then the end of a word, follows at ``at``."""
+    end = at + len(ending)
+    return lowered.startswith(ending, at) and (end == len(text) or not joins_word(text[end]))
