@@ -147,7 +147,7 @@ class SortedWords:
         return [words[i] for i in rows.tolist()]
 
 
-def joins_word(char: str) -> bool:
+def _joins_word(char: str) -> bool:
     """Whether ``char`` would make a word run on (``[\\w-]`` in ``re``)."""
     return char == "-" or char == "_" or char.isalnum()
 
@@ -171,9 +171,9 @@ def whole_word_at(text: str, lowered: str, word: str, endings: Sequence[str] = (
     at = lowered.find(word)
     while at >= 0:
         end = at + size
-        if not (at and joins_word(text[at - 1])) and (
+        if not (at and _joins_word(text[at - 1])) and (
             end == end_of_text
-            or not joins_word(text[end])
+            or not _joins_word(text[end])
             or any(_ends_word(text, lowered, end, ending) for ending in endings)
         ):
             yield at
@@ -183,4 +183,4 @@ def whole_word_at(text: str, lowered: str, word: str, endings: Sequence[str] = (
 def _ends_word(text: str, lowered: str, at: int, ending: str) -> bool:
     """Whether ``ending``, then the end of a word, follows at ``at``."""
     end = at + len(ending)
-    return lowered.startswith(ending, at) and (end == len(text) or not joins_word(text[end]))
+    return lowered.startswith(ending, at) and (end == len(text) or not _joins_word(text[end]))
