@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from retrieval.cleaning import clean_article
 from retrieval.dates import parse_date
-from retrieval.ingest.density import densest_text, main_text
+from retrieval.ingest.density import densest_in, main_text
 from retrieval.ingest.errors import IngestError
-from retrieval.ingest.listing import is_listing
+from retrieval.ingest.listing import cards_in, is_listing, page_tree
 from retrieval.ingest.urls import host_of, is_web_url
 from retrieval.metadata import stated_metadata
 from retrieval.models import Provenance
@@ -112,7 +112,12 @@ def from_html(html: str, url: str | None = None) -> Draft:
         doc = None
     data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     recall = _Recall(html, url)
-    body = main_text(data.get("text") or "", densest_text(html), recall)
+    # One lxml parse for both: the listing check's cards first, then the
+    # densest block, which drops more of the tree.
+    tree = page_tree(html)
+    cards = [] if tree is None else cards_in(tree)
+    dense = "" if tree is None else densest_in(tree)
+    body = main_text(data.get("text") or "", dense, recall)
     if not body.strip():
         return Draft(paragraphs=())
     found_url = data.get("url")
@@ -152,7 +157,7 @@ def from_html(html: str, url: str | None = None) -> Draft:
         wires=meta.wires or (),
         author=author,
         provenance=MappingProxyType(provenance),
-        listing=is_listing(html, cleaned.paragraphs),
+        listing=is_listing(cards, cleaned.paragraphs),
     )
 
 
