@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from retrieval.cleaning import clean_article
 from retrieval.dates import parse_date
@@ -37,6 +37,19 @@ _SITE_WORDS = frozenset({"online", "news", "berita", "com", "co", "id", "net", "
 # the IngestError that follows says it once, in our words.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+class _TrafilaturaOptions(TypedDict):
+    include_comments: bool
+    include_tables: bool
+    include_images: bool
+    deduplicate: bool
+
+
+# The same reading for the precise and the recall extraction.
+_TRAFILATURA_OPTIONS = _TrafilaturaOptions(
+    include_comments=False, include_tables=False, include_images=False, deduplicate=False
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -103,10 +116,7 @@ def from_html(html: str, url: str | None = None) -> Draft:
             html,
             url=url,
             with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            deduplicate=False,
+            **_TRAFILATURA_OPTIONS,
         )
     except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
         doc = None
@@ -177,10 +187,7 @@ class _Recall:
                     self._html,
                     url=self._url,
                     favor_recall=True,
-                    include_comments=False,
-                    include_tables=False,
-                    include_images=False,
-                    deduplicate=False,
+                    **_TRAFILATURA_OPTIONS,
                 )
             except (ValueError, TypeError, RecursionError):
                 found = None
