@@ -171,12 +171,19 @@ def load_sklearn(work: Path, out: Path) -> Search:
     return search
 
 
+def project_archive(work: Path) -> Path:
+    """The project's archive in ``work``, created empty: every project step (the CLI
+    ones in ``bench.run`` too) passes this one, so they share one index cache (the
+    working directory's ``data/archive`` would give them different ones)."""
+    archive = work / "archive"
+    archive.mkdir(exist_ok=True)
+    return archive
+
+
 def load_project(work: Path, out: Path) -> Search:
     from retrieval import Retriever
 
-    archive = work / "archive"
-    archive.mkdir(exist_ok=True)  # as bench.run passes to the CLI: the same cache
-    retriever = Retriever.load(work / "seeds", cache_dir=out, archive_dir=archive)
+    retriever = Retriever.load(work / "seeds", cache_dir=out, archive_dir=project_archive(work))
 
     answers: list[Any] = []
 
@@ -278,8 +285,7 @@ def target_numbers(work: Path) -> dict[str, Any]:
     from its saved index, the one the project's query step used)."""
     from retrieval.retriever import load_index
 
-    archive = work / "archive"
-    archive.mkdir(exist_ok=True)
+    archive = project_archive(work)
     index = load_index(work / "seeds", work / "index" / "project", archive_dir=archive)
     articles = {a.id: a.paragraphs for a in index.corpus.articles}
     items = load_queries(work / "queries.jsonl")
