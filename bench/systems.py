@@ -23,12 +23,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bench.queries import KnownItem
 from bench.queries import load as load_queries
+
+if TYPE_CHECKING:
+    from retrieval.models import Corpus
 
 RESULT_PREFIX = "BENCH_RESULT "
 TOP_K = 10
@@ -203,8 +206,7 @@ def _project_details(search: Search, items: Sequence[KnownItem]) -> dict[str, An
     from retrieval.serialize import hit_to_dict
 
     retriever = search.retriever  # type: ignore[attr-defined]
-    paragraphs = {a.id: a.paragraphs for a in retriever.corpus.articles}
-    numbers = [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
+    numbers = items_numbers(retriever.corpus, items)
     ranks: list[int] = []
     kept_words: list[int] = []
     answers = search.answers  # type: ignore[attr-defined]
@@ -287,9 +289,13 @@ def target_numbers(work: Path) -> dict[str, Any]:
 
     archive = project_archive(work)
     index = load_index(work / "seeds", work / "index" / "project", archive_dir=archive)
-    articles = {a.id: a.paragraphs for a in index.corpus.articles}
-    items = load_queries(work / "queries.jsonl")
-    return {"numbers": [target_numbers_in(articles.get(i.article_id, ()), i.target) for i in items]}
+    return {"numbers": items_numbers(index.corpus, load_queries(work / "queries.jsonl"))}
+
+
+def items_numbers(corpus: Corpus, items: Sequence[KnownItem]) -> list[list[int]]:
+    """Per known item, ``target_numbers_in`` its article as ``corpus`` holds it."""
+    paragraphs = {a.id: a.paragraphs for a in corpus.articles}
+    return [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
 
 
 _CLEANING_RULES = (
