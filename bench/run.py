@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from bench import corpora, queries, synth
-from bench.systems import RESULT_PREFIX, TOP_K, found_at, paragraph_rank
+from bench.systems import RESULT_PREFIX, TOP_K, found_at, paragraph_rank, project_archive
 
 REPO = Path(__file__).resolve().parents[1]
 ALL_SYSTEMS = (
@@ -293,13 +293,10 @@ def _tanyaberita() -> list[str]:
 
 def _project_folders(work: Path) -> list[str]:
     """The project's corpus folders, the same for every step: the seeds, an
-    empty archive (not the working directory's ``data/archive``, which would
-    give the CLI and ``Retriever.load`` different caches) and the cache."""
-    archive = work / "archive"
-    archive.mkdir(exist_ok=True)
+    empty archive (``project_archive``) and the cache."""
     return [
         *("--seeds", str(work / "seeds")),
-        *("--archive", str(archive)),
+        *("--archive", str(project_archive(work))),
         *("--cache-dir", str(work / "index" / "project")),
     ]
 

@@ -23,12 +23,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bench.queries import KnownItem
 from bench.queries import load as load_queries
+
+if TYPE_CHECKING:
+    from retrieval.models import Corpus
 
 RESULT_PREFIX = "BENCH_RESULT "
 TOP_K = 10
@@ -171,12 +174,19 @@ def load_sklearn(work: Path, out: Path) -> Search:
     return search
 
 
+def project_archive(work: Path) -> Path:
+    """The project's archive in ``work``, created empty: every project step (the CLI
+    ones in ``bench.run`` too) passes this one, so they share one index cache (the
+    working directory's ``data/archive`` would give them different ones)."""
+    archive = work / "archive"
+    archive.mkdir(exist_ok=True)
+    return archive
+
+
 def load_project(work: Path, out: Path) -> Search:
     from retrieval import Retriever
 
-    archive = work / "archive"
-    archive.mkdir(exist_ok=True)  # as bench.run passes to the CLI: the same cache
-    retriever = Retriever.load(work / "seeds", cache_dir=out, archive_dir=archive)
+    retriever = Retriever.load(work / "seeds", cache_dir=out, archive_dir=project_archive(work))
 
     answers: list[Any] = []
 
@@ -196,8 +206,7 @@ def _project_details(search: Search, items: Sequence[KnownItem]) -> dict[str, An
     from retrieval.serialize import hit_to_dict
 
     retriever = search.retriever  # type: ignore[attr-defined]
-    paragraphs = {a.id: a.paragraphs for a in retriever.corpus.articles}
-    numbers = [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
+    numbers = items_numbers(retriever.corpus, items)
     ranks: list[int] = []
     kept_words: list[int] = []
     answers = search.answers  # type: ignore[attr-defined]
@@ -278,12 +287,15 @@ def target_numbers(work: Path) -> dict[str, Any]:
     from its saved index, the one the project's query step used)."""
     from retrieval.retriever import load_index
 
-    archive = work / "archive"
-    archive.mkdir(exist_ok=True)
+    archive = project_archive(work)
     index = load_index(work / "seeds", work / "index" / "project", archive_dir=archive)
-    articles = {a.id: a.paragraphs for a in index.corpus.articles}
-    items = load_queries(work / "queries.jsonl")
-    return {"numbers": [target_numbers_in(articles.get(i.article_id, ()), i.target) for i in items]}
+    return {"numbers": items_numbers(index.corpus, load_queries(work / "queries.jsonl"))}
+
+
+def items_numbers(corpus: Corpus, items: Sequence[KnownItem]) -> list[list[int]]:
+    """Per known item, ``target_numbers_in`` its article as ``corpus`` holds it."""
+    paragraphs = {a.id: a.paragraphs for a in corpus.articles}
+    return [target_numbers_in(paragraphs.get(i.article_id, ()), i.target) for i in items]
 
 
 _CLEANING_RULES = (

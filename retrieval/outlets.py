@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal, cast
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 OutletKind = Literal["outlet", "wire"]
@@ -128,7 +128,10 @@ class Registry:
 
 
 def _load(text: str, source: str) -> tuple[Outlet, ...]:
-    data = tomllib.loads(text)
+    return _outlets(tomllib.loads(text), source)
+
+
+def _outlets(data: dict[str, Any], source: str) -> tuple[Outlet, ...]:
     entries = data.get("outlet")
     if not isinstance(entries, list):
         raise ValueError(f"{source}: expected [[outlet]] tables")
@@ -143,10 +146,7 @@ def _load(text: str, source: str) -> tuple[Outlet, ...]:
             raise ValueError(f"{where} ({name}): kind: expected 'outlet' or 'wire'")
         lists: dict[str, tuple[str, ...]] = {}
         for key in ("domains", "datelines", "mentions", "initials"):
-            value = entry.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise ValueError(f"{where} ({name}): {key}: expected a list of strings")
-            lists[key] = tuple(value)
+            lists[key] = _strings(entry.get(key, []), f"{where} ({name}): {key}")
         outlets.append(
             Outlet(
                 name=name,
@@ -160,11 +160,10 @@ def _load(text: str, source: str) -> tuple[Outlet, ...]:
     return tuple(outlets)
 
 
-def _press_words(text: str, source: str) -> frozenset[str]:
-    value = tomllib.loads(text).get("press_words", [])
+def _strings(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ValueError(f"{source}: press_words: expected a list of strings")
-    return frozenset(v.upper() for v in value)
+        raise ValueError(f"{where}: expected a list of strings")
+    return tuple(value)
 
 
 @cache
@@ -172,4 +171,6 @@ def registry() -> Registry:
     """The registry shipped in ``retrieval/data/outlets.toml`` (loaded once)."""
     text = resources.files("retrieval").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
     source = f"retrieval/data/{_DATA_FILE}"
-    return Registry(_load(text, source), _press_words(text, source))
+    data = tomllib.loads(text)
+    press_words = _strings(data.get("press_words", []), f"{source}: press_words")
+    return Registry(_outlets(data, source), frozenset(v.upper() for v in press_words))

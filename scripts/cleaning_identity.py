@@ -63,7 +63,6 @@ def main() -> int:
         subprocess.run(
             [sys.executable, __file__, "--old", str(args.old), "--dump", str(dump), *args.folders],
             check=True,
-            cwd=args.old,
             env={"PYTHONPATH": str(args.old.resolve()), "PATH": "/usr/bin:/bin"},
         )
         old = pickle.loads(dump.read_bytes())

@@ -533,14 +533,14 @@ def main(argv: list[str] | None = None) -> int:
         sets.append(("real pages", load_real(args.pages, args.expect), ""))
     else:
         print(f"real pages: skipped ({args.expect} or {args.pages} missing)", file=sys.stderr)
-    if args.batch2.is_file() and args.pages.is_dir():
-        sets.append(("real pages, batch 2", load_real(args.pages, args.batch2), "development"))
-    if args.batch3.is_file() and args.batch3_pages.is_dir():
-        batch3 = load_real(args.batch3_pages, args.batch3)
-        sets.append(("real pages, batch 3", batch3, "development"))
-    if args.batch4.is_file() and args.batch4_pages.is_dir():
-        batch4 = load_real(args.batch4_pages, args.batch4)
-        sets.append(("real pages, batch 4", batch4, "development"))
+    batches = (
+        (2, args.batch2, args.pages),
+        (3, args.batch3, args.batch3_pages),
+        (4, args.batch4, args.batch4_pages),
+    )
+    for number, expect, pages in batches:
+        if expect.is_file() and pages.is_dir():
+            sets.append((f"real pages, batch {number}", load_real(pages, expect), "development"))
     if args.no_heldout:
         pass
     elif args.heldout.is_file() and args.heldout_pages.is_dir():

@@ -44,9 +44,13 @@ _SENTENCE_END = re.compile(r"[.!?…\"”)]\s*$")
 
 def densest_text(html: str) -> str:
     """The paragraphs (one a line) of the element with the most prose, or ``""``."""
-    tree = parse_without(html, _DROP)
-    if tree is None:
-        return ""
+    tree = parse_without(html, ())
+    return "" if tree is None else densest_in(tree)
+
+
+def densest_in(tree: HtmlElement) -> str:
+    """``densest_text`` of an already parsed page; drops the non-prose elements from ``tree``."""
+    drop_all(tree, _DROP)
     best: list[str] = []
     best_score = 0
     for element in tree.iter():
@@ -68,9 +72,15 @@ def parse_without(html: str, drop: Sequence[str]) -> HtmlElement | None:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return None
-    for bad in tree.xpath("|".join(f"//{tag}" for tag in drop)):
-        bad.drop_tree()
+    drop_all(tree, drop)
     return tree
+
+
+def drop_all(tree: HtmlElement, tags: Sequence[str]) -> None:
+    """Remove every ``tags`` element (and its content) from ``tree``, keeping their tails."""
+    if tags:
+        for bad in tree.xpath("|".join(f"//{tag}" for tag in tags)):
+            bad.drop_tree()
 
 
 def _paragraphs(element: HtmlElement) -> list[str]:

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from retrieval.cleaning import clean_article
 from retrieval.dates import parse_date
-from retrieval.ingest.density import densest_text, main_text
+from retrieval.ingest.density import densest_in, main_text
 from retrieval.ingest.errors import IngestError
-from retrieval.ingest.listing import is_listing
+from retrieval.ingest.listing import cards_in, is_listing, page_tree
 from retrieval.ingest.urls import host_of, is_web_url
 from retrieval.metadata import stated_metadata
 from retrieval.models import Provenance
@@ -37,6 +37,19 @@ _SITE_WORDS = frozenset({"online", "news", "berita", "com", "co", "id", "net", "
 # the IngestError that follows says it once, in our words.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+class _TrafilaturaOptions(TypedDict):
+    include_comments: bool
+    include_tables: bool
+    include_images: bool
+    deduplicate: bool
+
+
+# The same reading for the precise and the recall extraction.
+_TRAFILATURA_OPTIONS = _TrafilaturaOptions(
+    include_comments=False, include_tables=False, include_images=False, deduplicate=False
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -103,16 +116,18 @@ def from_html(html: str, url: str | None = None) -> Draft:
             html,
             url=url,
             with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            deduplicate=False,
+            **_TRAFILATURA_OPTIONS,
         )
     except (ValueError, TypeError, RecursionError):  # trafilatura's own failures: no text
         doc = None
     data = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     recall = _Recall(html, url)
-    body = main_text(data.get("text") or "", densest_text(html), recall)
+    # One lxml parse for both: the listing check's cards first, then the
+    # densest block, which drops more of the tree.
+    tree = page_tree(html)
+    cards = [] if tree is None else cards_in(tree)
+    dense = "" if tree is None else densest_in(tree)
+    body = main_text(data.get("text") or "", dense, recall)
     if not body.strip():
         return Draft(paragraphs=())
     found_url = data.get("url")
@@ -152,7 +167,7 @@ def from_html(html: str, url: str | None = None) -> Draft:
         wires=meta.wires or (),
         author=author,
         provenance=MappingProxyType(provenance),
-        listing=is_listing(html, cleaned.paragraphs),
+        listing=is_listing(cards, cleaned.paragraphs),
     )
 
 
@@ -172,10 +187,7 @@ class _Recall:
                     self._html,
                     url=self._url,
                     favor_recall=True,
-                    include_comments=False,
-                    include_tables=False,
-                    include_images=False,
-                    deduplicate=False,
+                    **_TRAFILATURA_OPTIONS,
                 )
             except (ValueError, TypeError, RecursionError):
                 found = None

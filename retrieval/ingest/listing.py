@@ -30,8 +30,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _cards(tree: HtmlElement) -> list[str]:
-    """Normalised text of every card: the largest small ancestor of one headline link."""
+def cards_in(tree: HtmlElement) -> list[str]:
+    """Normalised text of every card: the largest small ancestor of one headline link.
+
+    ``tree`` is the page as parsed by ``page_tree`` (the cards' text without scripts).
+    """
     headline_links = [
         a for a in tree.iter("a") if len(_words(a.text_content())) >= _HEADLINE_MIN_WORDS
     ]
@@ -53,14 +56,13 @@ def _cards(tree: HtmlElement) -> list[str]:
     return cards
 
 
-def listing_share(html: str, paragraphs: Sequence[str]) -> tuple[float, int]:
-    """Share of the paragraphs' characters found in cards, and how many paragraphs."""
-    if not paragraphs:
-        return 0.0, 0
-    tree = parse_without(html, _DROP)
-    if tree is None:
-        return 0.0, 0
-    cards = _cards(tree)
+def page_tree(html: str) -> HtmlElement | None:
+    """``html`` parsed for ``cards_in``, or ``None`` when unparsable."""
+    return parse_without(html, _DROP)
+
+
+def listing_share(cards: Sequence[str], paragraphs: Sequence[str]) -> tuple[float, int]:
+    """Share of the paragraphs' characters found in ``cards``, and how many paragraphs."""
     found_chars = found = 0
     total = 0
     for paragraph in paragraphs:
@@ -75,7 +77,7 @@ def listing_share(html: str, paragraphs: Sequence[str]) -> tuple[float, int]:
     return (found_chars / total if total else 0.0), found
 
 
-def is_listing(html: str, paragraphs: Sequence[str]) -> bool:
-    """Whether the main text is mostly teasers of other stories (an index page)."""
-    share, found = listing_share(html, paragraphs)
+def is_listing(cards: Sequence[str], paragraphs: Sequence[str]) -> bool:
+    """Whether the main text is mostly teasers of other stories (``cards``): an index page."""
+    share, found = listing_share(cards, paragraphs)
     return share >= _LISTING_SHARE and found >= _LISTING_MIN_CARDS
