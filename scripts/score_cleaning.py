@@ -541,15 +541,15 @@ def main(argv: list[str] | None = None) -> int:
     for number, expect, pages in batches:
         if expect.is_file() and pages.is_dir():
             sets.append((f"real pages, batch {number}", load_real(pages, expect), "development"))
-    if args.no_heldout:
-        pass
-    elif args.heldout.is_file() and args.heldout_pages.is_dir():
-        held = load_real(args.heldout_pages, args.heldout)
-        sets.append(("held-out real pages", held, "never used to develop the cleaner"))
-    else:
-        print(
-            f"held-out: skipped ({args.heldout} or {args.heldout_pages} missing)", file=sys.stderr
-        )
+    if not args.no_heldout:
+        if args.heldout.is_file() and args.heldout_pages.is_dir():
+            held = load_real(args.heldout_pages, args.heldout)
+            sets.append(("held-out real pages", held, "never used to develop the cleaner"))
+        else:
+            print(
+                f"held-out: skipped ({args.heldout} or {args.heldout_pages} missing)",
+                file=sys.stderr,
+            )
     if (args.html_corpus / "articles.jsonl.gz").is_file():
         try:
             predictor, how = _html_predictor()
