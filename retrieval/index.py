@@ -1190,7 +1190,7 @@ class Index:
         refs = Refs(
             np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
         )
-        found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer, 0)
+        found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer)
         new_words = sorted(w for w in term_ids.surface if not _contains(self.surface, w))
         contexts = tuple(
             frozenset(self.analyzer.document_terms(article_context_text(a))) for a in articles
@@ -1363,14 +1363,13 @@ def _confirm(
     refs: Refs,
     texts: Sequence[str],
     analyzer: Analyzer,
-    offset: int,
 ) -> dict[int, list[int]]:
     memo: dict[int, frozenset[int]] = {}
 
     def shingle_set(row: int) -> frozenset[int]:
         found = memo.get(row)
         if found is None:
-            found = memo[row] = dup.paragraph_shingles(analyzer.document_terms(texts[row - offset]))
+            found = memo[row] = dup.paragraph_shingles(analyzer.document_terms(texts[row]))
         return found
 
     return dup.confirm(pairs, lambda row: int(refs.article[row]), shingle_set)
