@@ -6,6 +6,7 @@ a listing actually shows are built.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -47,9 +48,7 @@ def outlets(articles: Sequence[Article]) -> list[Outlet]:
     its articles most recently published first (undated ones last, ties in
     corpus order)."""
     names = [n or None for n in _names(articles)]
-    counts: dict[str | None, int] = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
+    counts = Counter(names)  # in order of first appearance
 
     def newest(name: str | None) -> Iterator[Article]:
         order = _order(articles)

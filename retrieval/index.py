@@ -909,13 +909,27 @@ class Index:
         """
         if not weights:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return self._score(weights, {c: self._column(c) for c in weights}, self._factors(weights))
+
+    def _factors(self, weights: dict[int, float]) -> dict[int, float]:
+        """Each column's query weight x idf / max idf (``score``'s factors)."""
         max_idf = self.max_idf
-        columns = []
+        return {c: w * float(self.idf[c]) / max_idf for c, w in weights.items()}
+
+    def _score(
+        self,
+        weights: dict[int, float],
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+    ) -> tuple[IntArray, FloatArray]:
+        """``score`` over postings already read (``columns``, ``factor``:
+        ``best`` reads them once for its passes)."""
+        scored = []
         postings = 0
-        for col, w in weights.items():
-            rows, data = self._column(col)
+        for col in weights:
+            rows, data = columns[col]
             if rows.size:
-                columns.append((rows, data, w * float(self.idf[col]) / max_idf))
+                scored.append((rows, data, factor[col]))
                 postings += rows.shape[0]
         with self._lock:
             acc, seen = self._acc, self._seen
@@ -924,16 +938,16 @@ class Index:
             # use); each row once per column, so ``add.at`` adds as ``+=``.
             if postings * 16 > acc.shape[0]:
                 # Many rows: mark them all, then read the marks in one pass.
-                for rows, data, factor in columns:
+                for rows, data, f in scored:
                     at = rows.astype(np.intp)
-                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    np.add.at(acc, at, np.multiply(data, f, dtype=np.float64))
                     seen[at] = True
                 touched = np.flatnonzero(seen)
             else:
                 touched_parts: list[npt.NDArray[np.intp]] = []
-                for rows, data, factor in columns:
+                for rows, data, f in scored:
                     at = rows.astype(np.intp)
-                    np.add.at(acc, at, np.multiply(data, factor, dtype=np.float64))
+                    np.add.at(acc, at, np.multiply(data, f, dtype=np.float64))
                     new = at[~seen[at]]
                     seen[new] = True
                     touched_parts.append(new)
@@ -957,38 +971,38 @@ class Index:
         columns = {c: self._column(c) for c in weights}
         sizes = {c: int(rows.shape[0]) for c, (rows, _) in columns.items()}
         long = [c for c in weights if sizes[c] >= LONG_POSTINGS]
-        max_idf = self.max_idf
-        factor = {c: w * float(self.idf[c]) / max_idf for c, w in weights.items()}
+        factor = self._factors(weights)
         if not long or k <= 0 or min(factor.values()) <= 0:
-            return self._best_of_all(weights, k)
+            return self._best_of_all(weights, k, columns, factor)
+        share = {c: self._share(c, factor[c]) for c in long}
         budget = int(sum(sizes.values()) * PRUNED_SHARE)
-        found, floor = self._pruned(weights, k, long, columns, factor, budget)
+        found, floor = self._pruned(weights, k, share, columns, factor, budget)
         if found is not None:
             return found
-        share = {c: self._share(c, factor[c]) for c in long}
-        bounded: list[int] = []
+        bounded: dict[int, float] = {}
         bound = 0.0
         for c in sorted(long, key=share.__getitem__):
             if (bound + share[c]) * 2 > floor:
                 break
-            bounded.append(c)
+            bounded[c] = share[c]
             bound += share[c]
         if bounded:
             found, _ = self._pruned(weights, k, bounded, columns, factor, budget)
             if found is not None:
                 return found
-        return self._best_of_all(weights, k)
+        return self._best_of_all(weights, k, columns, factor)
 
     def _pruned(
         self,
         weights: dict[int, float],
         k: int,
-        bounded: list[int],
+        share: Mapping[int, float],
         columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
         factor: Mapping[int, float],
         budget: int,
     ) -> tuple[list[tuple[int, float]] | None, float]:
-        """``best`` with the ``bounded`` columns not added up row by row, or
+        """``best`` with the bounded columns (the keys of ``share``, each
+        column's largest share) not added up row by row, or
         None when more than ``budget`` rows may place; and a lower bound of
         the k-th best score.
 
@@ -1000,15 +1014,16 @@ class Index:
         largest shares of the other bounded columns, reaches it. Only the rows
         that may place are scored exactly (each column's share looked up and
         added in the order of ``weights``, as ``score`` adds them)."""
-        share = {c: self._share(c, factor[c]) for c in bounded}
         bound = sum(share.values())
-        few_rows, partial = self.score({c: w for c, w in weights.items() if c not in share})
+        few_rows, partial = self._score(
+            {c: w for c, w in weights.items() if c not in share}, columns, factor
+        )
         floor = 0.0  # at most the k-th best score of all
         if few_rows.shape[0] >= k:
             floor = float(partial[top_k(partial, k)[-1]]) * (1 - _SLACK)
         else:
-            for c in bounded:
-                floor = max(floor, self._kth_share(c, k, factor[c]))
+            for c in share:
+                floor = max(floor, self._kth_share(columns[c][1], c, k, factor[c]))
         keep = few_rows[_reaches(partial + bound, floor)]
         if keep.shape[0] * len(columns) > budget:  # look-ups in every column
             return None, floor
@@ -1017,7 +1032,7 @@ class Index:
             floor = max(floor, float(kept_scores[top_k(kept_scores, k)[-1]]))
         found: list[npt.NDArray[np.integer[Any]]] = [keep]
         count = keep.shape[0]
-        for c in bounded:
+        for c in share:
             rows, data = columns[c]
             # share + the other bounded columns' largest shares must reach floor.
             need = (floor / (1 + _SLACK) - (bound - share[c]) * (1 + _SLACK)) / factor[c]
@@ -1069,10 +1084,10 @@ class Index:
             found = self._largest_weight[col] = self._column(col)[1].max()
         return found
 
-    def _kth_share(self, col: int, k: int, factor: float) -> float:
-        """At most the k-th best score of any query with this column's share:
-        k rows each score at least their share (0.0 for a column of fewer)."""
-        data = self._column(col)[1]
+    def _kth_share(self, data: npt.NDArray[np.float32], col: int, k: int, factor: float) -> float:
+        """At most the k-th best score of any query with this column's share
+        (``data``: its weights): k rows each score at least their share (0.0
+        for a column of fewer)."""
         if data.shape[0] < k:
             return 0.0
         key = (col, k)
@@ -1081,8 +1096,14 @@ class Index:
             kth = self._kth_weight[key] = np.partition(data, data.shape[0] - k)[data.shape[0] - k]
         return float(np.multiply(kth, factor, dtype=np.float64)) * (1 - _SLACK)
 
-    def _best_of_all(self, weights: dict[int, float], k: int) -> list[tuple[int, float]]:
-        rows, scores = self.score(weights)
+    def _best_of_all(
+        self,
+        weights: dict[int, float],
+        k: int,
+        columns: Mapping[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]],
+        factor: Mapping[int, float],
+    ) -> list[tuple[int, float]]:
+        rows, scores = self._score(weights, columns, factor)
         return [(int(rows[p]), float(scores[p])) for p in top_k(scores, k).tolist()]
 
     # -- building ----------------------------------------------------------
@@ -1169,7 +1190,7 @@ class Index:
         refs = Refs(
             np.concatenate((self.refs.article, arts)), np.concatenate((self.refs.number, nums))
         )
-        found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer, 0)
+        found = _confirm(pairs, refs, _RowTexts(self, texts, first_row), self.analyzer)
         new_words = sorted(w for w in term_ids.surface if not _contains(self.surface, w))
         contexts = tuple(
             frozenset(self.analyzer.document_terms(article_context_text(a))) for a in articles
@@ -1342,14 +1363,13 @@ def _confirm(
     refs: Refs,
     texts: Sequence[str],
     analyzer: Analyzer,
-    offset: int,
 ) -> dict[int, list[int]]:
     memo: dict[int, frozenset[int]] = {}
 
     def shingle_set(row: int) -> frozenset[int]:
         found = memo.get(row)
         if found is None:
-            found = memo[row] = dup.paragraph_shingles(analyzer.document_terms(texts[row - offset]))
+            found = memo[row] = dup.paragraph_shingles(analyzer.document_terms(texts[row]))
         return found
 
     return dup.confirm(pairs, lambda row: int(refs.article[row]), shingle_set)

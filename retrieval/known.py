@@ -15,7 +15,6 @@ back to the articles themselves.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 
@@ -181,21 +180,9 @@ class _Shingles(dedupe.ShingleIndex):
         ids = self.saved.ids
         return [ids[i] for i in self.saved.owners[lo:hi].tolist()]
 
-    def match(self, keys: frozenset[int]) -> str | None:
-        if len(keys) < dedupe.MIN_SHINGLES:
-            return None
-        shared: Counter[str] = Counter()
-        for key in keys:
-            ids = [i for i in self._saved_ids(key) if i not in self.replaced]
-            ids += self._postings.get(key, [])
-            if ids and len(ids) <= dedupe.MAX_POSTINGS:
-                shared.update(ids)
-        best: tuple[float, str] | None = None
-        for article_id, n in shared.items():
-            score = n / len(keys)
-            if score >= dedupe.MIN_CONTAINMENT and (best is None or score > best[0]):
-                best = (score, article_id)
-        return best[1] if best else None
+    def ids(self, key: int) -> list[str]:
+        saved = [i for i in self._saved_ids(key) if i not in self.replaced]
+        return saved + super().ids(key)
 
 
 def known_for(corpus: Corpus) -> Known | None:

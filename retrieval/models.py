@@ -81,10 +81,11 @@ def newest_order(articles: Sequence[Article]) -> list[int]:
     return dated + undated
 
 
-def first_positions(ids: Iterable[str]) -> dict[str, int]:
-    """Each id's first position (an id saved twice is found where it first stands)."""
+def first_positions(ids: Iterable[str], start: int = 0) -> dict[str, int]:
+    """Each id's first position (an id saved twice is found where it first
+    stands), counted from ``start``."""
     positions: dict[str, int] = {}
-    for i, article_id in enumerate(ids):
+    for i, article_id in enumerate(ids, start):
         positions.setdefault(article_id, i)
     return positions
 

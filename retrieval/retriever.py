@@ -201,13 +201,12 @@ def saved_corpus(
     if not folder.is_dir():
         return None
     known = cache.stamped_fingerprint(folder, cache.folder_stamp(seeds_dir, settings, archive_dir))
-    fingerprint = known or cache.raw_fingerprint(seeds_dir, settings, archive_dir)
+    if known is not None:
+        try:
+            return cache.load(folder, known, settings).corpus
+        except cache.StaleCache:
+            pass  # the stamp named a cache that is gone: check every file
     try:
-        return cache.load(folder, fingerprint, settings).corpus
-    except cache.StaleCache:
-        if known is None:
-            return None
-    try:  # the stamp named a cache that is gone: check every file
         fingerprint = cache.raw_fingerprint(seeds_dir, settings, archive_dir)
         return cache.load(folder, fingerprint, settings).corpus
     except cache.StaleCache:

@@ -224,11 +224,9 @@ class ArticleChain(ArticleTable):
         # the dict with the second (not scanned on every call).
         table = self.first if isinstance(self.first, ArticleTable) else None
         if self._positions is None:
+            rest = self.second if table is not None else self._chain
             start = len(self.first) if table is not None else 0
-            positions: dict[str, int] = {}
-            for i, a in enumerate(self.second if table is not None else self._chain, start):
-                positions.setdefault(a.id, i)
-            self._positions = positions
+            self._positions = first_positions((a.id for a in rest), start)
         at = table.position(article_id) if table is not None else None
         return at if at is not None else self._positions.get(article_id)
 

@@ -69,13 +69,17 @@ class ShingleIndex:
             if ids and article_id in ids:
                 ids.remove(article_id)
 
+    def ids(self, key: int) -> list[str]:
+        """The articles holding ``key`` (``retrieval.known`` adds the saved ones)."""
+        return self._postings.get(key, [])
+
     def match(self, keys: frozenset[int]) -> str | None:
         """The existing article that already holds most of this text, if any."""
         if len(keys) < MIN_SHINGLES:
             return None
         shared: Counter[str] = Counter()
         for key in keys:
-            ids = self._postings.get(key)
+            ids = self.ids(key)
             if ids and len(ids) <= MAX_POSTINGS:
                 shared.update(ids)
         best: tuple[float, str] | None = None
