@@ -10,13 +10,12 @@ re-ranked pool: the reader must still find it among the results.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 from retrieval import Retriever
-from retrieval.models import Article, Corpus, Source
+from retrieval.models import Article, Corpus
 from retrieval.recall import expected_together
+from tests.retrieval_helpers import _article as invented_article
 
 QUESTION = "berlogika menyetelahkan diberbeda"
 TARGET = (
@@ -36,18 +35,7 @@ _PLACES = "Sendara Lumbira Kerapu Pandan Rawa Muara Tanjung Lembah Bukit Karang"
 
 
 def _article(n: int, paragraphs: list[str]) -> Article:
-    return Article(
-        id=f"rec{n:04d}",
-        path=Path(f"rec{n:04d}.txt"),
-        source=Source(
-            outlet="Kabar Rekaan",
-            title=f"Kabar {n}",
-            published=datetime(2025, 4, 1 + n % 28, 9, tzinfo=UTC),
-            has_time=True,
-        ),
-        provenance={},
-        paragraphs=tuple(paragraphs),
-    )
+    return invented_article(n, f"Kabar {n}", paragraphs)
 
 
 @cache
